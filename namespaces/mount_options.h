@@ -1,0 +1,16 @@
+/* mount options ("ro", "nosuid", "rbind", "rprivate", "size=64m" ...) turned
+ * into mount(2) flags, propagation, mount_setattr(2) attributes and data. */
+#pragma once
+
+#include "common/error.h"
+#include "oci/config.h"
+
+/* Parse `options` (NULL-terminated) into *out.  Unknown options become fs
+ * data, as runc and crun do.  Errors name the option, the caller adds the
+ * JSON path. */
+int mount_options_parse(char *const *options, struct mount_options *out, struct berth_error *err);
+void mount_options_release(struct mount_options *opts);
+
+/* "shared", "rslave", ... -> MS_* propagation flags (with MS_REC for the r forms).
+ * Returns 0 and sets *flags, or -EINVAL for an unknown name. */
+int mount_propagation_parse(const char *name, unsigned long *flags);

@@ -1,0 +1,35 @@
+/* The container process's own attributes, applied by its init just before
+ * exec: sysctl, hostname, rlimits, oom score, personality, identity,
+ * capabilities, no_new_privs, and the executable lookup. */
+#pragma once
+
+#include "common/error.h"
+#include "oci/config.h"
+
+/* hostname and domainname (needs the uts namespace). */
+int process_set_hostname(const struct oci_config *cfg, struct berth_error *err);
+
+/* linux.sysctl: written to /proc/sys after the container's /proc is mounted
+ * and before readonlyPaths make it read-only. */
+int process_apply_sysctl(const struct oci_config *cfg, struct berth_error *err);
+
+/* While still privileged: rlimits (a hard limit above berth's own, which
+ * needs CAP_SYS_RESOURCE, is a clear error), oomScoreAdj, personality. */
+int process_apply_limits(const struct oci_process *proc, const struct oci_linux *linux_,
+                         struct berth_error *err);
+
+/* Find process.args[0] like execvp would, using the PATH of process.env,
+ * inside the (already pivoted) root; fills *path with a malloc'd absolute
+ * path.  Done before the container waits for start, so a missing binary is
+ * reported by create, as runc does. */
+int process_find_executable(const struct oci_process *proc, char **path, struct berth_error *err);
+
+/* chdir to process.cwd (checked as the container's user). */
+int process_enter_cwd(const struct oci_process *proc, struct berth_error *err);
+
+/* Become process.user (additionalGids, gid, uid, umask) and set all five
+ * capability sets and no_new_privs.  The last step before waiting for start. */
+int process_set_identity(const struct oci_process *proc, struct berth_error *err);
+
+/* execve(path, args, env); returns only on failure. */
+int process_exec(const struct oci_process *proc, const char *path, struct berth_error *err);

@@ -1,0 +1,50 @@
+/* The state directory: <root>/<id>/ with state.json (written atomically)
+ * and exec.fifo, locked so commands on one container are serialized. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "common/error.h"
+#include "oci/state.h"
+
+#define BERTH_DEFAULT_ROOT "/run/berth"
+#define BERTH_ID_MAX 1024
+
+struct state_dir {
+        char *root;            /* --root */
+        char *id;
+        char *path;            /* root/id */
+        int dir_fd;            /* the container directory, flock'ed LOCK_EX */
+};
+
+/* Ids are 1..BERTH_ID_MAX bytes of [A-Za-z0-9_+.-] and not "." or "..":
+ * no '/' and nothing that could walk out of the root. */
+int container_id_validate(const char *id, struct berth_error *err);
+
+/* mkdir root (0700) if needed, then the container directory; EEXIST is
+ * "container <id> already exists".  Locked on return. */
+int state_dir_create(const char *root, const char *id, struct state_dir *sd, struct berth_error *err);
+
+/* Open and lock an existing container directory; a missing one is
+ * "container <id> does not exist". */
+int state_dir_open(const char *root, const char *id, struct state_dir *sd, struct berth_error *err);
+
+/* Write state.json atomically (temporary file + rename). */
+int state_save(const struct state_dir *sd, const struct oci_state *st, struct berth_error *err);
+
+/* Read state.json and compute the live status: stopped if the pid is gone,
+ * a zombie or a different process (start time), created while exec.fifo
+ * exists, else running. */
+int state_load(const struct state_dir *sd, struct oci_state *st, struct berth_error *err);
+
+/* Remove the container directory and everything in it. */
+int state_dir_remove(struct state_dir *sd, struct berth_error *err);
+
+/* Unlock and free (does not remove anything). */
+void state_dir_release(struct state_dir *sd);
+
+/* Every container id under root, sorted; *ids NULL-terminated. */
+int state_list_ids(const char *root, char ***ids, struct berth_error *err);
+
+/* /proc/<pid>/stat start time (field 22); 0 if the process is gone. */
+unsigned long long process_start_time(pid_t pid);
