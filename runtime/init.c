@@ -1,1 +1,214 @@
-/* placeholder: being written */
+/* The container's init, from clone3 to execve.  It runs in the child berth
+ * cloned (a copy of berth's memory, no re-exec), already inside the new
+ * namespaces and the container's cgroup.  Every failure before "ready" goes
+ * back to berth over the sync channel, which prints it; berth's own copy of
+ * the config is used as is, so nothing is parsed twice. */
+#include "runtime/init.h"
+
+#include <fcntl.h>
+#include <linux/keyctl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/util.h"
+#include "namespaces/rootfs.h"
+#include "runtime/process.h"
+#include "runtime/sync.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+static bool init_in_new_user_ns(const struct init_context *ctx)
+{
+        return (ctx->plan->clone_flags & CLONE_NEWUSER) || ctx->plan->join_fd[OCI_NS_USER] >= 0;
+}
+
+static bool maps_container_root(const struct oci_id_mapping *m, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                if (m[i].container_id == 0 && m[i].size > 0)
+                        return true;
+        return false;
+}
+
+/* In a new user namespace berth's init starts as the overflow id; become
+ * the namespace's root so mounts and mknod are allowed. */
+static int become_user_ns_root(const struct init_context *ctx, struct berth_error *err)
+{
+        const struct oci_linux *lx = &ctx->cfg->linux_;
+        if (!init_in_new_user_ns(ctx))
+                return 0;
+        if (maps_container_root(lx->gid_mappings, lx->n_gid_mappings) && setresgid(0, 0, 0) < 0)
+                return berth_error_errno(err, errno, "setresgid to root of the user namespace");
+        if (maps_container_root(lx->uid_mappings, lx->n_uid_mappings) && setresuid(0, 0, 0) < 0)
+                return berth_error_errno(err, errno, "setresuid to root of the user namespace");
+        return 0;
+}
+
+/* A session keyring of the container's own, so keys added inside are not
+ * shared with the host's session (as runc does).  Kernels or seccomp
+ * profiles without keyctl simply keep the inherited one. */
+static int join_session_keyring(const struct init_context *ctx, struct berth_error *err)
+{
+        if (ctx->no_new_keyring)
+                return 0;
+        if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS &&
+            errno != EDQUOT && errno != EPERM && errno != EACCES)
+                return berth_error_errno(err, errno, "join a new session keyring");
+        return 0;
+}
+
+static int setup_namespaces(const struct init_context *ctx, struct berth_error *err)
+{
+        int r = ns_join_in_child(ctx->plan, err);
+        if (r < 0)
+                return r;
+        r = become_user_ns_root(ctx, err);
+        if (r < 0)
+                return r;
+        if (ctx->plan->new_time) {
+                r = ns_enter_new_time(&ctx->cfg->linux_, err);
+                if (r < 0)
+                        return r;
+        }
+        if (ctx->plan->clone_flags & CLONE_NEWNET) {
+                r = net_loopback_up(err);
+                if (r < 0)
+                        return r;
+        }
+        return process_set_hostname(ctx->cfg, err);
+}
+
+/* The fifo is opened read-write: the open does not wait for a writer, and
+ * the read that waits for start then blocks until `berth start` writes,
+ * instead of seeing end-of-file while no writer exists. */
+static int open_exec_fifo(const struct init_context *ctx, int *fd, struct berth_error *err)
+{
+        *fd = -1;
+        if (!ctx->fifo_path)
+                return 0;
+        *fd = open(ctx->fifo_path, O_RDWR | O_CLOEXEC);
+        if (*fd < 0)
+                return berth_error_errno(err, errno, "open %s", ctx->fifo_path);
+        return 0;
+}
+
+static int setup_rootfs(const struct init_context *ctx, struct berth_error *err)
+{
+        const struct rootfs_context rctx = {
+                .cfg = ctx->cfg,
+                .rootfs = ctx->rootfs,
+                .bundle = ctx->bundle,
+                .no_pivot = ctx->no_pivot,
+                .in_user_ns = init_in_new_user_ns(ctx),
+        };
+        int r = rootfs_prepare(&rctx, err);
+        if (r < 0)
+                return r;
+        r = rootfs_pivot(&rctx, err);
+        if (r < 0)
+                return r;
+        /* sysctl goes through the container's /proc, before readonlyPaths
+         * make /proc/sys read-only. */
+        r = process_apply_sysctl(ctx->cfg, err);
+        if (r < 0)
+                return r;
+        return rootfs_finalize(&rctx, err);
+}
+
+static int setup_process(const struct init_context *ctx, char **exe, struct berth_error *err)
+{
+        const struct oci_process *proc = &ctx->cfg->process;
+        int r = process_apply_limits(proc, &ctx->cfg->linux_, err);
+        if (r < 0)
+                return r;
+        r = process_enter_cwd(proc, err);
+        if (r < 0)
+                return r;
+        r = process_find_executable(proc, exe, err);
+        if (r < 0)
+                return r;
+        return process_set_identity(proc, err);
+}
+
+/* Everything but the exec; fills *fifo_fd with what create waits on. */
+static int init_setup(const struct init_context *ctx, int *fifo_fd, char **exe, struct berth_error *err)
+{
+        int r = sync_expect(ctx->sync_fd, SYNC_GO, err);
+        if (r < 0)
+                return r;
+        r = setup_namespaces(ctx, err);
+        if (r < 0)
+                return r;
+        r = join_session_keyring(ctx, err);
+        if (r < 0)
+                return r;
+        r = open_exec_fifo(ctx, fifo_fd, err);
+        if (r < 0)
+                return r;
+        r = setup_rootfs(ctx, err);
+        if (r < 0)
+                return r;
+        return setup_process(ctx, exe, err);
+}
+
+static int wait_for_start(const struct init_context *ctx, int fifo_fd, struct berth_error *err)
+{
+        if (fifo_fd < 0)
+                return sync_expect(ctx->sync_fd, SYNC_START, err);
+        char byte;
+        ssize_t n;
+        do
+                n = read(fifo_fd, &byte, 1);
+        while (n < 0 && errno == EINTR);
+        if (n != 1)
+                return berth_error_errno(err, n < 0 ? errno : EPIPE, "wait for start on exec.fifo");
+        return 0;
+}
+
+/* No descriptor of berth's may reach the container process (CVE-2016-9962,
+ * CVE-2024-21626): everything past stdio and --preserve-fds closes on exec. */
+static void close_fds_on_exec(int preserve_fds)
+{
+        unsigned first = 3u + (unsigned) (preserve_fds > 0 ? preserve_fds : 0);
+        if (syscall(SYS_close_range, first, ~0u, CLOSE_RANGE_CLOEXEC) == 0)
+                return;
+        long max = sysconf(_SC_OPEN_MAX);
+        for (long fd = first; fd < max; fd++)
+                fcntl((int) fd, F_SETFD, FD_CLOEXEC);
+}
+
+_Noreturn void container_init(const struct init_context *ctx)
+{
+        struct berth_error err = { 0 };
+        _cleanup_close_ int fifo_fd = -1;
+        _cleanup_free_ char *exe = NULL;
+
+        /* berth blocked every signal to forward them; the process gets
+         * berth's original mask back. */
+        sigprocmask(SIG_SETMASK, &ctx->original_mask, NULL);
+
+        if (init_setup(ctx, &fifo_fd, &exe, &err) < 0) {
+                sync_send_error(ctx->sync_fd, &err);
+                _exit(1);
+        }
+        if (sync_send(ctx->sync_fd, SYNC_READY, &err) < 0)
+                _exit(1);
+        if (wait_for_start(ctx, fifo_fd, &err) < 0) {
+                /* berth went away before start (run killed, or a delete of
+                 * a created container): nothing to report to. */
+                _exit(1);
+        }
+        close_fds_on_exec(ctx->preserve_fds);
+        process_exec(&ctx->cfg->process, exe, &err);
+        /* After start nobody waits on the sync channel: the error goes to
+         * the container's stderr, and 127 is the exit code, like a shell's. */
+        dprintf(STDERR_FILENO, "berth: %s\n", err.msg);
+        _exit(127);
+}

@@ -1,2 +1,25 @@
-/* placeholder: being written */
+/* The container's init: the child berth clones.  It sets up the container
+ * from inside its namespaces, reports ready, waits for start and execs the
+ * container's process.  It never returns. */
 #pragma once
+
+#include <signal.h>
+#include <stdbool.h>
+
+#include "namespaces/ns.h"
+#include "oci/config.h"
+
+struct init_context {
+        const struct oci_config *cfg;
+        const struct ns_plan *plan;
+        const char *bundle;        /* absolute */
+        const char *rootfs;        /* absolute */
+        const char *fifo_path;     /* create: exec.fifo to wait on; run: NULL (wait on sync) */
+        int sync_fd;               /* init's end of the sync channel */
+        int preserve_fds;          /* fds 3 .. 3+N-1 stay open across exec */
+        bool no_pivot;
+        bool no_new_keyring;
+        sigset_t original_mask;    /* berth's signal mask before it blocked signals */
+};
+
+_Noreturn void container_init(const struct init_context *ctx);

@@ -1,1 +1,76 @@
-/* placeholder: being written */
+/* The berth <-> init sync channel (see sync.h). */
+#include "runtime/sync.h"
+
+#include <stddef.h>
+#include <string.h>
+#include <sys/socket.h>
+
+static const char *sync_type_name(int type)
+{
+        switch (type) {
+        case SYNC_GO:    return "go";
+        case SYNC_READY: return "ready";
+        case SYNC_START: return "start";
+        case SYNC_ERROR: return "error";
+        }
+        return "unknown";
+}
+
+int sync_pair(int fds[2], struct berth_error *err)
+{
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0)
+                return berth_error_errno(err, errno, "socketpair");
+        return 0;
+}
+
+static int send_msg(int fd, const struct sync_msg *m)
+{
+        /* Only the used part of msg travels; SEQPACKET keeps the boundary. */
+        size_t len = offsetof(struct sync_msg, msg) + strnlen(m->msg, sizeof(m->msg)) + 1;
+        for (;;) {
+                ssize_t n = send(fd, m, len, MSG_NOSIGNAL);
+                if (n >= 0)
+                        return 0;
+                if (errno != EINTR)
+                        return -errno;
+        }
+}
+
+int sync_send(int fd, enum sync_type type, struct berth_error *err)
+{
+        struct sync_msg m = { .type = type };
+        int r = send_msg(fd, &m);
+        if (r < 0)
+                return berth_error_errno(err, -r, "sync: send %s", sync_type_name(type));
+        return 0;
+}
+
+int sync_send_error(int fd, const struct berth_error *failure)
+{
+        struct sync_msg m = { .type = SYNC_ERROR, .code = failure->code };
+        memcpy(m.msg, failure->msg, sizeof(m.msg));
+        return send_msg(fd, &m);
+}
+
+int sync_expect(int fd, enum sync_type expected, struct berth_error *err)
+{
+        struct sync_msg m;
+        ssize_t n;
+        do
+                n = recv(fd, &m, sizeof(m), 0);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return berth_error_errno(err, errno, "sync: wait for %s", sync_type_name(expected));
+        if (n == 0)
+                return berth_error_new(err, EPIPE, "the container's init exited while berth waited for %s",
+                                       sync_type_name(expected));
+        if ((size_t) n < offsetof(struct sync_msg, msg) + 1)
+                return berth_error_new(err, EPROTO, "sync: short message");
+        m.msg[sizeof(m.msg) - 1] = '\0';
+        if (m.type == SYNC_ERROR)
+                return berth_error_new(err, m.code > 0 ? m.code : EINVAL, "%s", m.msg);
+        if (m.type != (int) expected)
+                return berth_error_new(err, EPROTO, "sync: expected %s, got %s",
+                                       sync_type_name(expected), sync_type_name(m.type));
+        return 0;
+}

@@ -1,0 +1,273 @@
+/* container_spawn: parse, validate, then act: state directory, cgroup,
+ * clone3 straight into the cgroup and the namespaces, id mappings, and one
+ * round trip on the sync channel until the init is ready. */
+#include "runtime/spawn.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "runtime/init.h"
+#include "runtime/sync.h"
+
+#define EXEC_FIFO "exec.fifo"
+
+static int resolve_rootfs(const struct oci_config *cfg, const char *bundle, char **out,
+                          struct berth_error *err)
+{
+        if (!cfg->root.path)
+                return berth_error_new(err, EINVAL, "config.json: /root/path: required on Linux");
+        _cleanup_free_ char *joined = cfg->root.path[0] == '/'
+                ? xstrdup(cfg->root.path)
+                : xasprintf("%s/%s", bundle, cfg->root.path);
+        char *real = realpath(joined, NULL);
+        if (!real)
+                return berth_error_errno(err, errno, "config.json: /root/path: %s", joined);
+        *out = real;
+        return 0;
+}
+
+/* What the rest of berth cannot do without, checked before anything acts. */
+static int validate_for_linux(const struct oci_config *cfg, const struct ns_plan *plan,
+                              struct berth_error *err)
+{
+        if (!cfg->has_process || !cfg->process.args || !cfg->process.args[0])
+                return berth_error_new(err, EINVAL, "config.json: /process: required to run a container");
+        if (!(plan->clone_flags & CLONE_NEWNS) && plan->join_fd[OCI_NS_MOUNT] < 0)
+                return berth_error_new(err, EINVAL,
+                                       "config.json: /linux/namespaces: a mount namespace is required "
+                                       "(berth builds the root filesystem in it)");
+        return 0;
+}
+
+static void format_rfc3339_now(char *buf, size_t size)
+{
+        struct timespec ts;
+        struct tm tm;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        gmtime_r(&ts.tv_sec, &tm);
+        size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+        snprintf(buf + n, size - n, ".%09ldZ", ts.tv_nsec);
+}
+
+static void fill_state(struct spawned *sp, const char *id, const char *bundle, const char *rootfs)
+{
+        char created[64];
+        format_rfc3339_now(created, sizeof(created));
+        struct oci_state *st = &sp->st;
+        st->oci_version = xstrdup(sp->cfg->oci_version);
+        st->id = xstrdup(id);
+        st->status = STATUS_CREATING;
+        st->bundle = xstrdup(bundle);
+        st->rootfs = xstrdup(rootfs);
+        st->created = xstrdup(created);
+        st->owner = getuid();
+        st->cgroup_path = xstrdup(sp->cg.abs_path);
+        st->n_annotations = sp->cfg->n_annotations;
+        st->annotations = xmalloc0((st->n_annotations + 1) * sizeof(*st->annotations));
+        for (size_t i = 0; i < st->n_annotations; i++) {
+                st->annotations[i].key = xstrdup(sp->cfg->annotations[i].key);
+                st->annotations[i].value = xstrdup(sp->cfg->annotations[i].value);
+        }
+}
+
+/* clone3 puts the child into the cgroup and the namespaces in one step, so
+ * no other process can observe it outside them.  Kernels before 5.7 lack
+ * CLONE_INTO_CGROUP: then berth moves the child before it goes on. */
+static pid_t clone_init(const struct spawned *sp, bool *placed)
+{
+        struct clone_args args = {
+                .flags = sp->plan.clone_flags | CLONE_INTO_CGROUP,
+                .exit_signal = SIGCHLD,
+                .cgroup = (uint64_t) sp->cg.dirfd,
+        };
+        *placed = true;
+        pid_t pid = (pid_t) syscall(SYS_clone3, &args, sizeof(args));
+        if (pid >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EINVAL))
+                return pid;
+        *placed = false;
+        args.flags &= ~(uint64_t) CLONE_INTO_CGROUP;
+        args.cgroup = 0;
+        pid = (pid_t) syscall(SYS_clone3, &args, sizeof(args));
+        if (pid >= 0 || errno != ENOSYS)
+                return pid;
+        /* No clone3 at all (before 5.3). */
+        return (pid_t) syscall(SYS_clone, (unsigned long) (sp->plan.clone_flags | SIGCHLD), 0, 0, 0, 0);
+}
+
+static int make_exec_fifo(const struct spawned *sp, struct berth_error *err)
+{
+        if (mkfifoat(sp->sd.dir_fd, EXEC_FIFO, 0600) < 0)
+                return berth_error_errno(err, errno, "mkfifo %s/%s", sp->sd.path, EXEC_FIFO);
+        return 0;
+}
+
+static int start_init(struct spawned *sp, const struct container_options *opts, bool via_fifo,
+                      const sigset_t *original_mask, struct berth_error *err)
+{
+        int fds[2];
+        int r = sync_pair(fds, err);
+        if (r < 0)
+                return r;
+        _cleanup_close_ int child_end = fds[1];
+        sp->sync_fd = fds[0];
+        _cleanup_free_ char *fifo_path = via_fifo ? xasprintf("%s/%s", sp->sd.path, EXEC_FIFO) : NULL;
+
+        r = ns_join_before_clone(&sp->plan, err);
+        if (r < 0)
+                return r;
+        bool placed;
+        pid_t pid = clone_init(sp, &placed);
+        if (pid < 0)
+                return berth_error_errno(err, errno, "clone the container's init");
+        if (pid == 0) {
+                close(sp->sync_fd);
+                const struct init_context ctx = {
+                        .cfg = sp->cfg,
+                        .plan = &sp->plan,
+                        .bundle = sp->st.bundle,
+                        .rootfs = sp->st.rootfs,
+                        .fifo_path = fifo_path,
+                        .sync_fd = child_end,
+                        .preserve_fds = opts->preserve_fds,
+                        .no_pivot = opts->no_pivot,
+                        .no_new_keyring = opts->no_new_keyring,
+                        .original_mask = *original_mask,
+                };
+                container_init(&ctx);
+        }
+        sp->pid = pid;
+        if (!placed) {
+                r = cgroup_enter(&sp->cg, pid, err);
+                if (r < 0)
+                        return r;
+        }
+        if (sp->plan.clone_flags & CLONE_NEWUSER) {
+                r = ns_write_id_mappings(pid, &sp->cfg->linux_, err);
+                if (r < 0)
+                        return r;
+        }
+        close(steal_fd(&child_end));
+        r = sync_send(sp->sync_fd, SYNC_GO, err);
+        if (r < 0)
+                return r;
+        return sync_expect(sp->sync_fd, SYNC_READY, err);
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct berth_error *err)
+{
+        /* Written to a temporary name and renamed, so a reader never sees
+         * an empty file (containerd reads it as soon as create returns). */
+        _cleanup_free_ char *tmp = xasprintf("%s.berth-tmp", path);
+        char buf[32];
+        int n = snprintf(buf, sizeof(buf), "%d", pid);
+        int r = write_file_at(AT_FDCWD, tmp, O_CREAT | O_TRUNC, 0644, buf, (size_t) n, err);
+        if (r < 0)
+                return berth_error_prefix(err, "--pid-file");
+        if (rename(tmp, path) < 0) {
+                int e = errno;
+                unlink(tmp);
+                return berth_error_errno(err, e, "--pid-file: rename %s to %s", tmp, path);
+        }
+        return 0;
+}
+
+static int record_state(struct spawned *sp, const struct container_options *opts, struct berth_error *err)
+{
+        sp->st.status = STATUS_CREATED;
+        sp->st.pid = sp->pid;
+        sp->st.pid_start_time = process_start_time(sp->pid);
+        int r = state_save(&sp->sd, &sp->st, err);
+        if (r < 0)
+                return r;
+        if (opts->pid_file)
+                return write_pid_file(opts->pid_file, sp->pid, err);
+        return 0;
+}
+
+int container_spawn(const struct container_options *opts, bool via_fifo,
+                    const sigset_t *original_mask, struct spawned *sp, struct berth_error *err)
+{
+        *sp = (struct spawned) { .pid = -1, .sync_fd = -1, .sd = { .dir_fd = -1 }, .cg = { .dirfd = -1 } };
+        for (int i = 0; i < OCI_NS_COUNT; i++)
+                sp->plan.join_fd[i] = -1;
+        if (opts->systemd_cgroup)
+                return berth_error_new(err, ENOTSUP, "--systemd-cgroup: the systemd cgroup driver is not supported yet");
+
+        int r = container_id_validate(opts->id, err);
+        if (r < 0)
+                return r;
+        _cleanup_free_ char *bundle = realpath(opts->bundle ? opts->bundle : ".", NULL);
+        if (!bundle)
+                return berth_error_errno(err, errno, "bundle %s", opts->bundle ? opts->bundle : ".");
+        r = oci_config_load(bundle, &sp->cfg, err);
+        if (r < 0)
+                return r;
+        r = ns_plan_build(sp->cfg, &sp->plan, err);
+        if (r < 0)
+                return r;
+        r = validate_for_linux(sp->cfg, &sp->plan, err);
+        if (r < 0)
+                return r;
+        _cleanup_free_ char *rootfs = NULL;
+        r = resolve_rootfs(sp->cfg, bundle, &rootfs, err);
+        if (r < 0)
+                return r;
+
+        /* From here on berth acts; spawned_release undoes it on error. */
+        r = state_dir_create(opts->root, opts->id, &sp->sd, err);
+        if (r < 0)
+                return r;
+        r = cgroup_create(sp->cfg, opts->id, &sp->cg, err);
+        if (r < 0)
+                return r;
+        fill_state(sp, opts->id, bundle, rootfs);
+        if (via_fifo) {
+                r = make_exec_fifo(sp, err);
+                if (r < 0)
+                        return r;
+        }
+        r = start_init(sp, opts, via_fifo, original_mask, err);
+        if (r < 0)
+                return r;
+        return record_state(sp, opts, err);
+}
+
+static void abort_spawn(struct spawned *sp)
+{
+        struct berth_error ignored = { 0 };
+        if (sp->pid > 0) {
+                kill(sp->pid, SIGKILL);
+                while (waitpid(sp->pid, NULL, 0) < 0 && errno == EINTR)
+                        ;
+        }
+        if (sp->cg.abs_path)
+                cgroup_destroy(sp->cg.abs_path, &ignored);
+        if (sp->sd.dir_fd >= 0)
+                state_dir_remove(&sp->sd, &ignored);
+}
+
+void spawned_release(struct spawned *sp)
+{
+        if (!sp->committed)
+                abort_spawn(sp);
+        if (sp->sync_fd >= 0)
+                close(steal_fd(&sp->sync_fd));
+        cgroup_handle_release(&sp->cg);
+        state_dir_release(&sp->sd);
+        oci_state_release(&sp->st);
+        ns_plan_release(&sp->plan);
+        oci_config_free(steal_pointer(&sp->cfg));
+}
