@@ -17,6 +17,7 @@
 #include "common/cleanup.h"
 #include "common/util.h"
 #include "namespaces/rootfs.h"
+#include "runtime/hooks.h"
 #include "runtime/process.h"
 #include "runtime/sync.h"
 
@@ -99,7 +100,46 @@ static int open_exec_fifo(const struct init_context *ctx, int *fd, struct berth_
         return 0;
 }
 
-static int setup_rootfs(const struct init_context *ctx, struct berth_error *err)
+/* The state documents the init's own hooks read, "creating" then
+ * "created", NUL-separated in one buffer (see spawn.c). */
+struct init_hook_state {
+        char *buf;
+        const char *creating, *created;
+};
+
+static int receive_hook_state(const struct init_context *ctx, struct init_hook_state *hs,
+                              struct berth_error *err)
+{
+        if (!init_runs_hooks(ctx->cfg))
+                return 0;
+        size_t len;
+        int r = sync_expect_data(ctx->sync_fd, SYNC_STATE, &hs->buf, &len, err);
+        if (r < 0)
+                return r;
+        hs->creating = hs->buf;
+        hs->created = hs->buf + strlen(hs->buf) + 1;
+        return 0;
+}
+
+/* Between the mounts and pivot_root: berth runs prestart and createRuntime
+ * in its namespaces, then the init runs createContainer in the container's
+ * namespaces (their paths still resolve in berth's mount tree). */
+static int run_create_hooks(const struct init_context *ctx, const struct init_hook_state *hs,
+                            struct berth_error *err)
+{
+        if (berth_runs_create_hooks(ctx->cfg)) {
+                int r = sync_send(ctx->sync_fd, SYNC_HOOKS, err);
+                if (r < 0)
+                        return r;
+                r = sync_expect(ctx->sync_fd, SYNC_HOOKS_DONE, err);
+                if (r < 0)
+                        return r;
+        }
+        return hooks_run(&ctx->cfg->hooks.create_container, "createContainer", hs->creating, false, err);
+}
+
+static int setup_rootfs(const struct init_context *ctx, const struct init_hook_state *hs,
+                        struct berth_error *err)
 {
         const struct rootfs_context rctx = {
                 .cfg = ctx->cfg,
@@ -109,6 +149,9 @@ static int setup_rootfs(const struct init_context *ctx, struct berth_error *err)
                 .in_user_ns = init_in_new_user_ns(ctx),
         };
         int r = rootfs_prepare(&rctx, err);
+        if (r < 0)
+                return r;
+        r = run_create_hooks(ctx, hs, err);
         if (r < 0)
                 return r;
         r = rootfs_pivot(&rctx, err);
@@ -138,9 +181,13 @@ static int setup_process(const struct init_context *ctx, char **exe, struct bert
 }
 
 /* Everything but the exec; fills *fifo_fd with what create waits on. */
-static int init_setup(const struct init_context *ctx, int *fifo_fd, char **exe, struct berth_error *err)
+static int init_setup(const struct init_context *ctx, struct init_hook_state *hs, int *fifo_fd,
+                      char **exe, struct berth_error *err)
 {
         int r = sync_expect(ctx->sync_fd, SYNC_GO, err);
+        if (r < 0)
+                return r;
+        r = receive_hook_state(ctx, hs, err);
         if (r < 0)
                 return r;
         r = setup_namespaces(ctx, err);
@@ -152,7 +199,7 @@ static int init_setup(const struct init_context *ctx, int *fifo_fd, char **exe, 
         r = open_exec_fifo(ctx, fifo_fd, err);
         if (r < 0)
                 return r;
-        r = setup_rootfs(ctx, err);
+        r = setup_rootfs(ctx, hs, err);
         if (r < 0)
                 return r;
         return setup_process(ctx, exe, err);
@@ -189,12 +236,13 @@ _Noreturn void container_init(const struct init_context *ctx)
         struct berth_error err = { 0 };
         _cleanup_close_ int fifo_fd = -1;
         _cleanup_free_ char *exe = NULL;
+        struct init_hook_state hs = { 0 };
 
         /* berth blocked every signal to forward them; the process gets
          * berth's original mask back. */
         sigprocmask(SIG_SETMASK, &ctx->original_mask, NULL);
 
-        if (init_setup(ctx, &fifo_fd, &exe, &err) < 0) {
+        if (init_setup(ctx, &hs, &fifo_fd, &exe, &err) < 0) {
                 sync_send_error(ctx->sync_fd, &err);
                 _exit(1);
         }
@@ -203,6 +251,11 @@ _Noreturn void container_init(const struct init_context *ctx)
         if (wait_for_start(ctx, fifo_fd, &err) < 0) {
                 /* berth went away before start (run killed, or a delete of
                  * a created container): nothing to report to. */
+                _exit(1);
+        }
+        /* startContainer: after start, before the process, in the container. */
+        if (hooks_run(&ctx->cfg->hooks.start_container, "startContainer", hs.created, false, &err) < 0) {
+                dprintf(STDERR_FILENO, "berth: %s\n", err.msg);
                 _exit(1);
         }
         close_fds_on_exec(ctx->preserve_fds);

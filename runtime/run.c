@@ -8,7 +8,10 @@
 #include <sys/file.h>
 #include <sys/wait.h>
 
+#include "common/cleanup.h"
+
 #include "common/log.h"
+#include "runtime/hooks.h"
 #include "runtime/spawn.h"
 #include "runtime/sync.h"
 
@@ -54,6 +57,20 @@ static int forward_until_exit(pid_t init, const sigset_t *signals)
         }
 }
 
+static void run_poststart(struct spawned *sp)
+{
+        if (!hooks_any(&sp->cfg->hooks.poststart))
+                return;
+        struct berth_error err = { 0 };
+        _cleanup_free_ char *state = NULL;
+        sp->st.status = STATUS_RUNNING;
+        if (oci_state_emit(&sp->st, &state, &err) < 0) {
+                log_warning("poststart hooks: %s", err.msg);
+                return;
+        }
+        hooks_run(&sp->cfg->hooks.poststart, "poststart", state, true, &err);
+}
+
 int container_run(const struct container_options *opts, int *exit_code, struct berth_error *err)
 {
         /* Blocked before the clone so no signal meant for the container is
@@ -74,6 +91,7 @@ int container_run(const struct container_options *opts, int *exit_code, struct b
         }
         sp.committed = true;
         pid_t init = sp.pid;
+        run_poststart(&sp);
         *exit_code = 0;
         /* Unlock: other commands (state, kill, delete) must work on the
          * container while it runs. */

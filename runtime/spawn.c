@@ -19,10 +19,33 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "runtime/hooks.h"
 #include "runtime/init.h"
 #include "runtime/sync.h"
 
-#define EXEC_FIFO "exec.fifo"
+
+static int load_config(const char *bundle, char **json, size_t *len, struct oci_config **cfg,
+                       struct berth_error *err)
+{
+        _cleanup_free_ char *path = xasprintf("%s/config.json", bundle);
+        int r = read_file_at(AT_FDCWD, path, json, len, err);
+        if (r < 0)
+                return berth_error_prefix(err, "config.json");
+        return oci_config_parse_data(*json, *len, "config.json", cfg, err);
+}
+
+/* poststart and poststop run from later commands (start, delete), when the
+ * bundle may have changed or gone: keep the config they come from in the
+ * state directory, and only when there are such hooks, so other containers
+ * pay nothing. */
+static int keep_config_for_hooks(const struct spawned *sp, const char *json, size_t len,
+                                 struct berth_error *err)
+{
+        const struct oci_hooks *h = &sp->cfg->hooks;
+        if (!hooks_any(&h->poststart) && !hooks_any(&h->poststop))
+                return 0;
+        return write_file_at(sp->sd.dir_fd, HOOKS_CONFIG, O_CREAT | O_TRUNC, 0600, json, len, err);
+}
 
 static int resolve_rootfs(const struct oci_config *cfg, const char *bundle, char **out,
                           struct berth_error *err)
@@ -114,6 +137,58 @@ static int make_exec_fifo(const struct spawned *sp, struct berth_error *err)
         return 0;
 }
 
+static int emit_state_as(struct spawned *sp, pid_t pid, enum container_status status, char **json,
+                         struct berth_error *err)
+{
+        sp->st.pid = pid;
+        sp->st.status = status;
+        return oci_state_emit(&sp->st, json, err);
+}
+
+/* createContainer and startContainer hooks run in the init: it gets the
+ * state documents they read ("creating", then "created") in one message,
+ * separated by a NUL. */
+static int send_state_for_init_hooks(struct spawned *sp, struct berth_error *err)
+{
+        if (!init_runs_hooks(sp->cfg))
+                return 0;
+        _cleanup_free_ char *creating = NULL, *created = NULL;
+        int r = emit_state_as(sp, sp->pid, STATUS_CREATING, &creating, err);
+        if (r < 0)
+                return r;
+        r = emit_state_as(sp, sp->pid, STATUS_CREATED, &created, err);
+        if (r < 0)
+                return r;
+        size_t a = strlen(creating), b = strlen(created);
+        _cleanup_free_ char *both = xmalloc0(a + b + 2);
+        memcpy(both, creating, a + 1);
+        memcpy(both + a + 1, created, b + 1);
+        return sync_send_data(sp->sync_fd, SYNC_STATE, both, a + b + 2, err);
+}
+
+/* prestart and createRuntime run here, in berth's namespaces, once the init
+ * has done its mounts and before it pivots. */
+static int run_create_runtime_hooks(struct spawned *sp, struct berth_error *err)
+{
+        const struct oci_hooks *h = &sp->cfg->hooks;
+        if (!berth_runs_create_hooks(sp->cfg))
+                return 0;
+        int r = sync_expect(sp->sync_fd, SYNC_HOOKS, err);
+        if (r < 0)
+                return r;
+        _cleanup_free_ char *state = NULL;
+        r = emit_state_as(sp, sp->pid, STATUS_CREATING, &state, err);
+        if (r < 0)
+                return r;
+        r = hooks_run(&h->prestart, "prestart", state, false, err);
+        if (r < 0)
+                return r;
+        r = hooks_run(&h->create_runtime, "createRuntime", state, false, err);
+        if (r < 0)
+                return r;
+        return sync_send(sp->sync_fd, SYNC_HOOKS_DONE, err);
+}
+
 static int start_init(struct spawned *sp, const struct container_options *opts, bool via_fifo,
                       const sigset_t *original_mask, struct berth_error *err)
 {
@@ -161,6 +236,12 @@ static int start_init(struct spawned *sp, const struct container_options *opts, 
         }
         close(steal_fd(&child_end));
         r = sync_send(sp->sync_fd, SYNC_GO, err);
+        if (r < 0)
+                return r;
+        r = send_state_for_init_hooks(sp, err);
+        if (r < 0)
+                return r;
+        r = run_create_runtime_hooks(sp, err);
         if (r < 0)
                 return r;
         return sync_expect(sp->sync_fd, SYNC_READY, err);
@@ -212,7 +293,9 @@ int container_spawn(const struct container_options *opts, bool via_fifo,
         _cleanup_free_ char *bundle = realpath(opts->bundle ? opts->bundle : ".", NULL);
         if (!bundle)
                 return berth_error_errno(err, errno, "bundle %s", opts->bundle ? opts->bundle : ".");
-        r = oci_config_load(bundle, &sp->cfg, err);
+        _cleanup_free_ char *config_json = NULL;
+        size_t config_len = 0;
+        r = load_config(bundle, &config_json, &config_len, &sp->cfg, err);
         if (r < 0)
                 return r;
         r = ns_plan_build(sp->cfg, &sp->plan, err);
@@ -234,6 +317,9 @@ int container_spawn(const struct container_options *opts, bool via_fifo,
         if (r < 0)
                 return r;
         fill_state(sp, opts->id, bundle, rootfs);
+        r = keep_config_for_hooks(sp, config_json, config_len, err);
+        if (r < 0)
+                return r;
         if (via_fifo) {
                 r = make_exec_fifo(sp, err);
                 if (r < 0)

@@ -6,13 +6,14 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "runtime/hooks.h"
 #include "runtime/state.h"
 
 static int release_init(const struct state_dir *sd, struct berth_error *err)
 {
         /* O_NONBLOCK: with no reader (the init died) open fails with ENXIO
          * at once instead of hanging. */
-        _cleanup_close_ int fd = openat(sd->dir_fd, "exec.fifo", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+        _cleanup_close_ int fd = openat(sd->dir_fd, EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0) {
                 if (errno == ENXIO)
                         return berth_error_new(err, ESRCH, "container %s: its init is gone", sd->id);
@@ -20,7 +21,7 @@ static int release_init(const struct state_dir *sd, struct berth_error *err)
         }
         if (write(fd, "0", 1) != 1)
                 return berth_error_errno(err, errno, "write %s/exec.fifo", sd->path);
-        if (unlinkat(sd->dir_fd, "exec.fifo", 0) < 0)
+        if (unlinkat(sd->dir_fd, EXEC_FIFO, 0) < 0)
                 return berth_error_errno(err, errno, "remove %s/exec.fifo", sd->path);
         return 0;
 }
@@ -38,5 +39,10 @@ int container_start(const char *root, const char *id, struct berth_error *err)
         if (st.status != STATUS_CREATED)
                 return berth_error_new(err, EINVAL, "cannot start a container that is %s (only a created one)",
                                        container_status_name(st.status));
-        return release_init(&sd, err);
+        r = release_init(&sd, err);
+        if (r < 0)
+                return r;
+        st.status = STATUS_RUNNING;
+        hooks_run_saved(&sd, &st, false);
+        return 0;
 }

@@ -5,6 +5,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "common/cleanup.h"
+#include "common/util.h"
+
 static const char *sync_type_name(int type)
 {
         switch (type) {
@@ -12,6 +15,9 @@ static const char *sync_type_name(int type)
         case SYNC_READY: return "ready";
         case SYNC_START: return "start";
         case SYNC_ERROR: return "error";
+        case SYNC_HOOKS: return "hooks";
+        case SYNC_HOOKS_DONE: return "hooks done";
+        case SYNC_STATE: return "state";
         }
         return "unknown";
 }
@@ -72,5 +78,53 @@ int sync_expect(int fd, enum sync_type expected, struct berth_error *err)
         if (m.type != (int) expected)
                 return berth_error_new(err, EPROTO, "sync: expected %s, got %s",
                                        sync_type_name(expected), sync_type_name(m.type));
+        return 0;
+}
+
+int sync_send_data(int fd, enum sync_type type, const char *data, size_t len, struct berth_error *err)
+{
+        _cleanup_free_ char *buf = xmalloc0(sizeof(int) + len);
+        int t = type;
+        memcpy(buf, &t, sizeof(t));
+        memcpy(buf + sizeof(t), data, len);
+        ssize_t n;
+        do
+                n = send(fd, buf, sizeof(t) + len, MSG_NOSIGNAL);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return berth_error_errno(err, errno, "sync: send %s", sync_type_name(type));
+        return 0;
+}
+
+int sync_expect_data(int fd, enum sync_type expected, char **data, size_t *len, struct berth_error *err)
+{
+        ssize_t size;
+        /* MSG_PEEK|MSG_TRUNC gives the whole packet's size without taking it. */
+        do
+                size = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC);
+        while (size < 0 && errno == EINTR);
+        if (size < 0)
+                return berth_error_errno(err, errno, "sync: wait for %s", sync_type_name(expected));
+        if (size == 0)
+                return berth_error_new(err, EPIPE, "berth exited while the init waited for %s",
+                                       sync_type_name(expected));
+        _cleanup_free_ char *buf = xmalloc0((size_t) size + 1);
+        ssize_t n;
+        do
+                n = recv(fd, buf, (size_t) size, 0);
+        while (n < 0 && errno == EINTR);
+        if (n < (ssize_t) sizeof(int))
+                return berth_error_new(err, EPROTO, "sync: short %s message", sync_type_name(expected));
+        int t;
+        memcpy(&t, buf, sizeof(t));
+        if (t != (int) expected)
+                return berth_error_new(err, EPROTO, "sync: expected %s, got %s", sync_type_name(expected),
+                                       sync_type_name(t));
+        size_t payload = (size_t) n - sizeof(t);
+        memmove(buf, buf + sizeof(t), payload);
+        buf[payload] = '\0';
+        if (len)
+                *len = payload;
+        *data = steal_pointer(&buf);
         return 0;
 }

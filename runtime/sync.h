@@ -3,6 +3,8 @@
  * and a dead peer reads as end-of-file. */
 #pragma once
 
+#include <stddef.h>
+
 #include "common/error.h"
 
 enum sync_type {
@@ -10,6 +12,9 @@ enum sync_type {
         SYNC_READY,      /* init -> berth: set up, waiting for start */
         SYNC_START,      /* berth -> init (run): exec the process now */
         SYNC_ERROR,      /* init -> berth: set-up failed, the message says why */
+        SYNC_HOOKS,      /* init -> berth: mounts done; run prestart/createRuntime hooks */
+        SYNC_HOOKS_DONE, /* berth -> init: those hooks succeeded */
+        SYNC_STATE,      /* berth -> init: state documents for the init's own hooks */
 };
 
 struct sync_msg {
@@ -25,6 +30,12 @@ int sync_send(int fd, enum sync_type type, struct berth_error *err);
 
 /* Send `failure` (the init's error) to berth. */
 int sync_send_error(int fd, const struct berth_error *failure);
+
+/* A message of any size (up to the socket buffer) for SYNC_STATE. */
+int sync_send_data(int fd, enum sync_type type, const char *data, size_t len, struct berth_error *err);
+/* Receive a SYNC_STATE-like message of `expected` type; *data is malloc'd
+ * and NUL-terminated. */
+int sync_expect_data(int fd, enum sync_type expected, char **data, size_t *len, struct berth_error *err);
 
 /* Receive one message and check it is `expected`.  SYNC_ERROR becomes
  * *err with the init's own message; end-of-file means the peer died. */
