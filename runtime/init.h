@@ -17,6 +17,7 @@ struct init_context {
         const char *fifo_path;     /* create: exec.fifo to wait on; run: NULL (wait on sync) */
         int sync_fd;               /* init's end of the sync channel */
         int preserve_fds;          /* fds 3 .. 3+N-1 stay open across exec */
+        int console_fd;            /* --console-socket connection, or -1 */
         bool no_pivot;
         bool no_new_keyring;
         sigset_t original_mask;    /* berth's signal mask before it blocked signals */

@@ -4,7 +4,10 @@
  * container (unless --keep). */
 #include "runtime/container.h"
 
+#include <poll.h>
 #include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
 #include <sys/file.h>
 #include <sys/wait.h>
 
@@ -14,6 +17,7 @@
 #include "runtime/hooks.h"
 #include "runtime/spawn.h"
 #include "runtime/sync.h"
+#include "runtime/terminal.h"
 
 static int exit_code_of(int status)
 {
@@ -40,21 +44,59 @@ static bool reap_children(pid_t init, int *exit_code)
         }
 }
 
-static int forward_until_exit(pid_t init, const sigset_t *signals)
+struct foreground {
+        pid_t init;
+        int exit_code;
+        bool init_done;
+        bool proxying;             /* process.terminal: copying the pty */
+        struct terminal_proxy tp;
+};
+
+static void handle_signal(struct foreground *fg, int sig)
 {
-        int exit_code = 1;
-        for (;;) {
-                siginfo_t info;
-                int sig = sigwaitinfo(signals, &info);
-                if (sig < 0)
-                        continue;  /* EINTR */
-                if (sig == SIGCHLD) {
-                        if (reap_children(init, &exit_code))
-                                return exit_code;
-                        continue;
-                }
-                kill(init, sig);
+        if (sig == SIGCHLD) {
+                fg->init_done = reap_children(fg->init, &fg->exit_code);
+                return;
         }
+        /* With a terminal, the resize itself tells the container. */
+        if (sig == SIGWINCH && fg->proxying) {
+                terminal_proxy_resize(&fg->tp);
+                return;
+        }
+        kill(fg->init, sig);
+}
+
+/* Wait for the init in one poll: a signalfd for every signal (SIGCHLD
+ * reaps, the rest go to the container) and, with a terminal, the user's
+ * stdin and the pty's master. */
+static int wait_in_foreground(pid_t init, const sigset_t *signals, int master, struct berth_error *err)
+{
+        _cleanup_close_ int sfd = signalfd(-1, signals, SFD_CLOEXEC);
+        if (sfd < 0)
+                return berth_error_errno(err, errno, "signalfd");
+        struct foreground fg = { .init = init, .exit_code = 1, .proxying = master >= 0 };
+        if (fg.proxying)
+                terminal_proxy_init(&fg.tp, master);
+        bool master_open = fg.proxying;
+        while (!fg.init_done) {
+                struct pollfd p[3] = {
+                        { .fd = sfd, .events = POLLIN },
+                        { .fd = master_open ? master : -1, .events = POLLIN },
+                        { .fd = master_open && fg.tp.stdin_open ? STDIN_FILENO : -1, .events = POLLIN },
+                };
+                if (poll(p, 3, -1) < 0)
+                        continue;  /* EINTR */
+                if (p[0].revents & POLLIN) {
+                        struct signalfd_siginfo si;
+                        if (read(sfd, &si, sizeof(si)) == sizeof(si))
+                                handle_signal(&fg, (int) si.ssi_signo);
+                }
+                if (master_open && (p[1].revents || p[2].revents))
+                        master_open = terminal_proxy_pump(&fg.tp, p[2].revents, p[1].revents);
+        }
+        if (fg.proxying)
+                terminal_proxy_finish(&fg.tp);
+        return fg.exit_code;
 }
 
 static void run_poststart(struct spawned *sp)
@@ -91,6 +133,7 @@ int container_run(const struct container_options *opts, int *exit_code, struct b
         }
         sp.committed = true;
         pid_t init = sp.pid;
+        int master = steal_fd(&sp.terminal_master);
         run_poststart(&sp);
         *exit_code = 0;
         /* Unlock: other commands (state, kill, delete) must work on the
@@ -101,8 +144,11 @@ int container_run(const struct container_options *opts, int *exit_code, struct b
                 return 0;
         }
 
-        *exit_code = forward_until_exit(init, &all);
+        r = wait_in_foreground(init, &all, master, err);
         sigprocmask(SIG_SETMASK, &original, NULL);
+        if (r < 0)
+                return r;
+        *exit_code = r;
         if (opts->keep)
                 return 0;
         struct berth_error del = { 0 };

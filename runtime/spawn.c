@@ -22,6 +22,7 @@
 #include "runtime/hooks.h"
 #include "runtime/init.h"
 #include "runtime/sync.h"
+#include "runtime/terminal.h"
 
 
 static int load_config(const char *bundle, char **json, size_t *len, struct oci_config **cfg,
@@ -72,6 +73,23 @@ static int validate_for_linux(const struct oci_config *cfg, const struct ns_plan
                 return berth_error_new(err, EINVAL,
                                        "config.json: /linux/namespaces: a mount namespace is required "
                                        "(berth builds the root filesystem in it)");
+        return 0;
+}
+
+/* Who gets the terminal's master: a --console-socket, or berth run in the
+ * foreground, which copies it to its own stdio.  create and run --detach
+ * exit, so they need the socket, as with runc. */
+static int validate_terminal(const struct oci_config *cfg, const struct container_options *opts,
+                             bool via_fifo, struct berth_error *err)
+{
+        bool detached = via_fifo || opts->detach;
+        if (cfg->process.terminal && detached && !opts->console_socket)
+                return berth_error_new(err, EINVAL,
+                                       "config.json: /process/terminal: a terminal needs --console-socket "
+                                       "when berth does not stay in the foreground");
+        if (!cfg->process.terminal && opts->console_socket)
+                return berth_error_new(err, EINVAL,
+                                       "--console-socket: given, but config.json /process/terminal is false");
         return 0;
 }
 
@@ -199,6 +217,12 @@ static int start_init(struct spawned *sp, const struct container_options *opts, 
         _cleanup_close_ int child_end = fds[1];
         sp->sync_fd = fds[0];
         _cleanup_free_ char *fifo_path = via_fifo ? xasprintf("%s/%s", sp->sd.path, EXEC_FIFO) : NULL;
+        _cleanup_close_ int console_fd = -1;
+        if (opts->console_socket) {
+                r = console_socket_connect(opts->console_socket, &console_fd, err);
+                if (r < 0)
+                        return r;
+        }
 
         r = ns_join_before_clone(&sp->plan, err);
         if (r < 0)
@@ -217,6 +241,7 @@ static int start_init(struct spawned *sp, const struct container_options *opts, 
                         .fifo_path = fifo_path,
                         .sync_fd = child_end,
                         .preserve_fds = opts->preserve_fds,
+                        .console_fd = console_fd,
                         .no_pivot = opts->no_pivot,
                         .no_new_keyring = opts->no_new_keyring,
                         .original_mask = *original_mask,
@@ -244,6 +269,11 @@ static int start_init(struct spawned *sp, const struct container_options *opts, 
         r = run_create_runtime_hooks(sp, err);
         if (r < 0)
                 return r;
+        if (sp->cfg->process.terminal && console_fd < 0) {
+                r = sync_expect_fd(sp->sync_fd, SYNC_TERMINAL, &sp->terminal_master, err);
+                if (r < 0)
+                        return r;
+        }
         return sync_expect(sp->sync_fd, SYNC_READY, err);
 }
 
@@ -281,7 +311,7 @@ static int record_state(struct spawned *sp, const struct container_options *opts
 int container_spawn(const struct container_options *opts, bool via_fifo,
                     const sigset_t *original_mask, struct spawned *sp, struct berth_error *err)
 {
-        *sp = (struct spawned) { .pid = -1, .sync_fd = -1, .sd = { .dir_fd = -1 }, .cg = { .dirfd = -1 } };
+        *sp = (struct spawned) { .pid = -1, .sync_fd = -1, .terminal_master = -1, .sd = { .dir_fd = -1 }, .cg = { .dirfd = -1 } };
         for (int i = 0; i < OCI_NS_COUNT; i++)
                 sp->plan.join_fd[i] = -1;
         if (opts->systemd_cgroup)
@@ -302,6 +332,9 @@ int container_spawn(const struct container_options *opts, bool via_fifo,
         if (r < 0)
                 return r;
         r = validate_for_linux(sp->cfg, &sp->plan, err);
+        if (r < 0)
+                return r;
+        r = validate_terminal(sp->cfg, opts, via_fifo, err);
         if (r < 0)
                 return r;
         _cleanup_free_ char *rootfs = NULL;
@@ -351,6 +384,8 @@ void spawned_release(struct spawned *sp)
                 abort_spawn(sp);
         if (sp->sync_fd >= 0)
                 close(steal_fd(&sp->sync_fd));
+        if (sp->terminal_master >= 0)
+                close(steal_fd(&sp->terminal_master));
         cgroup_handle_release(&sp->cg);
         state_dir_release(&sp->sd);
         oci_state_release(&sp->st);

@@ -22,6 +22,7 @@ struct spawned {
         struct oci_state st;
         pid_t pid;             /* the container's init, a child of this process */
         int sync_fd;           /* berth's end of the sync channel */
+        int terminal_master;   /* run with process.terminal and no console socket; else -1 */
         bool committed;        /* the container exists: release keeps it */
 };
 

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "common/cleanup.h"
 #include "common/util.h"
@@ -18,6 +19,7 @@ static const char *sync_type_name(int type)
         case SYNC_HOOKS: return "hooks";
         case SYNC_HOOKS_DONE: return "hooks done";
         case SYNC_STATE: return "state";
+        case SYNC_TERMINAL: return "terminal";
         }
         return "unknown";
 }
@@ -58,13 +60,33 @@ int sync_send_error(int fd, const struct berth_error *failure)
         return send_msg(fd, &m);
 }
 
-int sync_expect(int fd, enum sync_type expected, struct berth_error *err)
+int sync_send_fd(int fd, enum sync_type type, int passfd, struct berth_error *err)
 {
-        struct sync_msg m;
+        struct sync_msg m = { .type = type };
+        struct iovec iov = { .iov_base = &m, .iov_len = offsetof(struct sync_msg, msg) + 1 };
+        union {
+                char buf[CMSG_SPACE(sizeof(int))];
+                struct cmsghdr align;
+        } control = { 0 };
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                              .msg_control = control.buf, .msg_controllen = sizeof(control.buf) };
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &passfd, sizeof(int));
         ssize_t n;
         do
-                n = recv(fd, &m, sizeof(m), 0);
+                n = sendmsg(fd, &msg, MSG_NOSIGNAL);
         while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return berth_error_errno(err, errno, "sync: send %s", sync_type_name(type));
+        return 0;
+}
+
+/* Turn a received message into 0 or the error it stands for. */
+static int check_message(struct sync_msg *m, ssize_t n, enum sync_type expected, struct berth_error *err)
+{
         if (n < 0)
                 return berth_error_errno(err, errno, "sync: wait for %s", sync_type_name(expected));
         if (n == 0)
@@ -72,13 +94,58 @@ int sync_expect(int fd, enum sync_type expected, struct berth_error *err)
                                        sync_type_name(expected));
         if ((size_t) n < offsetof(struct sync_msg, msg) + 1)
                 return berth_error_new(err, EPROTO, "sync: short message");
-        m.msg[sizeof(m.msg) - 1] = '\0';
-        if (m.type == SYNC_ERROR)
-                return berth_error_new(err, m.code > 0 ? m.code : EINVAL, "%s", m.msg);
-        if (m.type != (int) expected)
+        m->msg[sizeof(m->msg) - 1] = '\0';
+        if (m->type == SYNC_ERROR)
+                return berth_error_new(err, m->code > 0 ? m->code : EINVAL, "%s", m->msg);
+        if (m->type != (int) expected)
                 return berth_error_new(err, EPROTO, "sync: expected %s, got %s",
-                                       sync_type_name(expected), sync_type_name(m.type));
+                                       sync_type_name(expected), sync_type_name(m->type));
         return 0;
+}
+
+/* Receive one message, and the fd passed with it if any (else -1). */
+static ssize_t receive(int fd, struct sync_msg *m, int *passfd)
+{
+        struct iovec iov = { .iov_base = m, .iov_len = sizeof(*m) };
+        union {
+                char buf[CMSG_SPACE(sizeof(int))];
+                struct cmsghdr align;
+        } control;
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                              .msg_control = control.buf, .msg_controllen = sizeof(control.buf) };
+        ssize_t n;
+        do
+                n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+        while (n < 0 && errno == EINTR);
+        *passfd = -1;
+        struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+        if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+                memcpy(passfd, CMSG_DATA(c), sizeof(int));
+        return n;
+}
+
+int sync_expect_fd(int fd, enum sync_type expected, int *passfd, struct berth_error *err)
+{
+        struct sync_msg m;
+        ssize_t n = receive(fd, &m, passfd);
+        int r = check_message(&m, n, expected, err);
+        if (r < 0 && *passfd >= 0) {
+                close(*passfd);
+                *passfd = -1;
+        }
+        if (r == 0 && *passfd < 0)
+                return berth_error_new(err, EPROTO, "sync: %s came without its fd", sync_type_name(expected));
+        return r;
+}
+
+int sync_expect(int fd, enum sync_type expected, struct berth_error *err)
+{
+        struct sync_msg m;
+        int passfd;
+        ssize_t n = receive(fd, &m, &passfd);
+        if (passfd >= 0)
+                close(passfd);
+        return check_message(&m, n, expected, err);
 }
 
 int sync_send_data(int fd, enum sync_type type, const char *data, size_t len, struct berth_error *err)

@@ -15,6 +15,7 @@ enum sync_type {
         SYNC_HOOKS,      /* init -> berth: mounts done; run prestart/createRuntime hooks */
         SYNC_HOOKS_DONE, /* berth -> init: those hooks succeeded */
         SYNC_STATE,      /* berth -> init: state documents for the init's own hooks */
+        SYNC_TERMINAL,   /* init -> berth (run): the terminal's master, SCM_RIGHTS */
 };
 
 struct sync_msg {
@@ -36,6 +37,12 @@ int sync_send_data(int fd, enum sync_type type, const char *data, size_t len, st
 /* Receive a SYNC_STATE-like message of `expected` type; *data is malloc'd
  * and NUL-terminated. */
 int sync_expect_data(int fd, enum sync_type expected, char **data, size_t *len, struct berth_error *err);
+
+/* SYNC_TERMINAL: the init passes an fd. */
+int sync_send_fd(int fd, enum sync_type type, int passfd, struct berth_error *err);
+/* Receive a message of type `expected` carrying an fd; SYNC_ERROR becomes
+ * *err as with sync_expect. */
+int sync_expect_fd(int fd, enum sync_type expected, int *passfd, struct berth_error *err);
 
 /* Receive one message and check it is `expected`.  SYNC_ERROR becomes
  * *err with the init's own message; end-of-file means the peer died. */

@@ -1,0 +1,154 @@
+/* Pseudo-terminals for process.terminal (see terminal.h). */
+#include "runtime/terminal.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/util.h"
+
+_Static_assert(sizeof(struct termios) <= sizeof(((struct terminal_proxy *) 0)->saved_termios),
+               "saved_termios too small");
+
+int terminal_create_in_container(const struct oci_process *proc, int *master, struct berth_error *err)
+{
+        _cleanup_close_ int ptm = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (ptm < 0)
+                return berth_error_errno(err, errno, "open /dev/ptmx in the container");
+        if (unlockpt(ptm) < 0)
+                return berth_error_errno(err, errno, "unlockpt");
+        /* TIOCGPTPEER opens the slave through the master, not by a path the
+         * container could have replaced (Linux 4.13). */
+        int pts = ioctl(ptm, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+        if (pts < 0)
+                return berth_error_errno(err, errno, "open the terminal's slave");
+        _cleanup_close_ int slave = pts;
+        if (fchown(slave, proc->user.uid, (gid_t) -1) < 0 && errno != EPERM && errno != EINVAL)
+                return berth_error_errno(err, errno, "chown the terminal to uid %u", proc->user.uid);
+        if (proc->has_console_size) {
+                struct winsize ws = { .ws_row = (unsigned short) proc->console_size.height,
+                                      .ws_col = (unsigned short) proc->console_size.width };
+                ioctl(slave, TIOCSWINSZ, &ws);
+        }
+        if (setsid() < 0)
+                return berth_error_errno(err, errno, "setsid");
+        if (ioctl(slave, TIOCSCTTY, 0) < 0)
+                return berth_error_errno(err, errno, "make the terminal the controlling terminal");
+        for (int fd = 0; fd <= 2; fd++)
+                if (dup2(slave, fd) < 0)
+                        return berth_error_errno(err, errno, "dup2 the terminal to fd %d", fd);
+        *master = steal_fd(&ptm);
+        return 0;
+}
+
+int fd_send(int sock, int fd, const void *data, size_t len, struct berth_error *err)
+{
+        char byte = 0;
+        struct iovec iov = { .iov_base = len ? (void *) data : &byte, .iov_len = len ? len : 1 };
+        union {
+                char buf[CMSG_SPACE(sizeof(int))];
+                struct cmsghdr align;
+        } control = { 0 };
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                              .msg_control = control.buf, .msg_controllen = sizeof(control.buf) };
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &fd, sizeof(int));
+        ssize_t n;
+        /* The data is runc's convention: the name of the terminal (callers
+         * such as containerd read the fd and ignore the text). */
+        do
+                n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return berth_error_errno(err, errno, "send the terminal");
+        return 0;
+}
+
+int terminal_send_master(int sock, int master, struct berth_error *err)
+{
+        char name[64] = "/dev/ptmx";
+        int n = -1;
+        if (ioctl(master, TIOCGPTN, &n) == 0)
+                snprintf(name, sizeof(name), "/dev/pts/%d", n);
+        return fd_send(sock, master, name, strlen(name), err);
+}
+
+int console_socket_connect(const char *path, int *fd, struct berth_error *err)
+{
+        struct sockaddr_un addr = { .sun_family = AF_UNIX };
+        if (strlen(path) >= sizeof(addr.sun_path))
+                return berth_error_new(err, ENAMETOOLONG, "--console-socket %s: path too long", path);
+        strcpy(addr.sun_path, path);
+        _cleanup_close_ int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (s < 0)
+                return berth_error_errno(err, errno, "--console-socket: socket");
+        if (connect(s, (struct sockaddr *) &addr, sizeof(addr)) < 0)
+                return berth_error_errno(err, errno, "--console-socket %s", path);
+        *fd = steal_fd(&s);
+        return 0;
+}
+
+void terminal_proxy_init(struct terminal_proxy *tp, int master)
+{
+        *tp = (struct terminal_proxy) { .master = master, .stdin_open = true };
+        tp->stdin_is_tty = isatty(STDIN_FILENO);
+        struct termios *saved = (struct termios *) tp->saved_termios;
+        if (tp->stdin_is_tty && tcgetattr(STDIN_FILENO, saved) == 0) {
+                struct termios raw = *saved;
+                cfmakeraw(&raw);
+                tp->raw = tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0;
+        }
+        terminal_proxy_resize(tp);
+}
+
+void terminal_proxy_resize(struct terminal_proxy *tp)
+{
+        struct winsize ws;
+        if (tp->stdin_is_tty && ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+                ioctl(tp->master, TIOCSWINSZ, &ws);
+}
+
+/* One read and a complete write; false at end-of-file or error. */
+static bool copy_once(int from, int to)
+{
+        char buf[8192];
+        ssize_t n = read(from, buf, sizeof(buf));
+        if (n <= 0)
+                return n < 0 && (errno == EINTR || errno == EAGAIN);
+        return write_all(to, buf, (size_t) n) >= 0;
+}
+
+bool terminal_proxy_pump(struct terminal_proxy *tp, short stdin_events, short master_events)
+{
+        if (stdin_events & (POLLIN | POLLHUP))
+                if (!copy_once(STDIN_FILENO, tp->master))
+                        tp->stdin_open = false;
+        if (master_events & POLLIN)
+                if (!copy_once(tp->master, STDOUT_FILENO))
+                        return false;
+        return !(master_events & (POLLHUP | POLLERR)) || (master_events & POLLIN);
+}
+
+void terminal_proxy_finish(struct terminal_proxy *tp)
+{
+        struct pollfd p = { .fd = tp->master, .events = POLLIN };
+        /* The container has exited; take what output is still buffered. */
+        while (poll(&p, 1, 0) > 0 && (p.revents & POLLIN))
+                if (!copy_once(tp->master, STDOUT_FILENO))
+                        break;
+        if (tp->raw)
+                tcsetattr(STDIN_FILENO, TCSANOW, (struct termios *) tp->saved_termios);
+        close(tp->master);
+        tp->master = -1;
+}
