@@ -232,7 +232,11 @@ static int start_init(struct spawned *sp, const struct container_options *opts, 
         if (pid < 0)
                 return berth_error_errno(err, errno, "clone the container's init");
         if (pid == 0) {
+                /* The state directory's fd carries berth's flock: the init
+                 * must not keep it, or `berth start` waits forever. */
                 close(sp->sync_fd);
+                close(sp->sd.dir_fd);
+                close(sp->cg.dirfd);
                 const struct init_context ctx = {
                         .cfg = sp->cfg,
                         .plan = &sp->plan,
