@@ -30,17 +30,19 @@ struct oci_state {
         /* runc's extra fields, which containerd and podman read. */
         char *rootfs;                 /* absolute */
         char *created;                /* RFC 3339 with nanoseconds, UTC */
-        uid_t owner;
+        uid_t owner;                  /* `berth state` prints "" as runc does; kept in "berth" */
         /* berth's own, kept in state.json only ("berth" object): */
         unsigned long long pid_start_time; /* /proc/<pid>/stat field 22: tells a reused pid apart */
         char *cgroup_path;            /* absolute path of the container's cgroup directory */
 };
 
-/* The document `berth state` prints (pretty, spec + runc fields). */
+/* The document `berth state` prints: the spec's fields plus runc's, in
+ * runc's order, indented by 2 spaces, ending with a newline. */
 int oci_state_emit(const struct oci_state *st, char **json, struct berth_error *err);
 /* The document stored in state.json (the above plus the "berth" object). */
 int oci_state_emit_private(const struct oci_state *st, char **json, struct berth_error *err);
-/* Parse a stored state.json; `name` names it in errors. */
+/* Parse a stored state.json (or a public state document); `name` names it
+ * in errors.  On failure *st holds nothing to release. */
 int oci_state_parse(const char *data, size_t len, const char *name, struct oci_state *st,
                     struct berth_error *err);
 void oci_state_release(struct oci_state *st);
