@@ -1,2 +1,23 @@
-/* placeholder: being written */
+/* Open a path inside the container's rootfs as if the rootfs were "/", so
+ * that symlinks and ".." in an untrusted image cannot lead outside it. */
 #pragma once
+
+#include "common/error.h"
+
+enum path_create {
+        PATH_CREATE_NONE,  /* the path must exist */
+        PATH_CREATE_DIR,   /* create missing directories, the last component too */
+        PATH_CREATE_FILE,  /* create missing directories, the last component as an empty file */
+};
+
+/* Open `path` (absolute or not, either way taken from the rootfs) inside the
+ * directory `rootfd`: absolute symlinks restart at rootfd and ".." stops
+ * there.  Returns an fd with O_CLOEXEC (O_PATH unless it was just created as
+ * a file) or a negative errno with err naming `path`. */
+int path_open_in_root(int rootfd, const char *path, enum path_create create,
+                      struct berth_error *err);
+
+/* "/proc/self/fd/N": mount(2) on this acts on exactly the file the fd holds,
+ * not on whatever the path resolves to now. */
+#define FD_PATH_MAX 32
+const char *fd_path(int fd, char buf[FD_PATH_MAX]);

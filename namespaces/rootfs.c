@@ -1,1 +1,614 @@
-/* placeholder: being written */
+/* The container's root filesystem, built in its new mount namespace:
+ * mounts[] (destinations resolved inside the rootfs, mounted through
+ * /proc/self/fd so the checked path is the one mounted on), /dev,
+ * pivot_root, then masked and readonly paths. */
+#include "namespaces/rootfs.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/util.h"
+#include "namespaces/devices.h"
+#include "namespaces/mount_options.h"
+#include "namespaces/path_resolve.h"
+
+#if !HAVE_DECL_SYS_MOUNT_SETATTR
+#define SYS_mount_setattr 442
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+#ifndef MOUNT_ATTR_RDONLY
+#define MOUNT_ATTR_RDONLY 0x00000001
+#define MOUNT_ATTR_NOSUID 0x00000002
+#define MOUNT_ATTR_NODEV 0x00000004
+#define MOUNT_ATTR_NOEXEC 0x00000008
+#define MOUNT_ATTR__ATIME 0x00000070
+#define MOUNT_ATTR_RELATIME 0x00000000
+#define MOUNT_ATTR_NOATIME 0x00000010
+#define MOUNT_ATTR_STRICTATIME 0x00000020
+#define MOUNT_ATTR_NODIRATIME 0x00000080
+#endif
+#ifndef MOUNT_ATTR_NOSYMFOLLOW
+#define MOUNT_ATTR_NOSYMFOLLOW 0x00200000
+#endif
+#define CGROUP2_MAGIC 0x63677270
+
+/* Per-mount flags a bind mount only takes on a second, remount pass. */
+#define BIND_REMOUNT_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME \
+                            | MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME | MS_NOSYMFOLLOW)
+
+/* struct mount_attr, spelled out: glibc only has it since 2.36. */
+struct mount_attr_args {
+        uint64_t attr_set, attr_clr, propagation, userns_fd;
+};
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static int sys_mount_setattr(int dirfd, const char *path, unsigned flags, uint64_t set, uint64_t clr)
+{
+        struct mount_attr_args attr = { .attr_set = set, .attr_clr = clr };
+        if (syscall(SYS_mount_setattr, dirfd, path, flags, &attr, sizeof(attr)) < 0)
+                return -errno;
+        return 0;
+}
+
+/* Skip slashes and "." components. */
+static const char *skip_separators(const char *p)
+{
+        for (;;) {
+                while (*p == '/')
+                        p++;
+                if (p[0] != '.' || (p[1] != '/' && p[1] != '\0'))
+                        return p;
+                p++;
+        }
+}
+
+/* "/dev", "//dev/", "/./dev" all name /dev. */
+static bool path_equal(const char *a, const char *b)
+{
+        for (;;) {
+                a = skip_separators(a);
+                b = skip_separators(b);
+                if (*a == '\0' || *b == '\0')
+                        return *a == *b;
+                size_t la = strcspn(a, "/"), lb = strcspn(b, "/");
+                if (la != lb || memcmp(a, b, la) != 0)
+                        return false;
+                a += la;
+                b += lb;
+        }
+}
+
+static bool streq(const char *a, const char *b)
+{
+        return a && strcmp(a, b) == 0;
+}
+
+static bool mount_is_bind(const struct oci_mount *m)
+{
+        return m->parsed.bind || streq(m->type, "bind");
+}
+
+static bool mount_is_cgroup(const struct oci_mount *m)
+{
+        /* Only cgroup v2 is supported: on a v1 or hybrid host "cgroup" gets
+         * the unified hierarchy too. */
+        return streq(m->type, "cgroup2") || streq(m->type, "cgroup");
+}
+
+static bool config_lists_namespace(const struct oci_config *cfg, enum oci_namespace_type type)
+{
+        for (size_t i = 0; i < cfg->linux_.n_namespaces; i++)
+                if (cfg->linux_.namespaces[i].type == type)
+                        return true;
+        return false;
+}
+
+/* /dev mounted read-only is mounted writable first, so device nodes can be
+ * created in it, and made read-only in rootfs_finalize. */
+static bool is_readonly_dev_mount(const struct oci_mount *m)
+{
+        return path_equal(m->destination, "/dev") && !mount_is_bind(m)
+               && (m->parsed.flags & MS_RDONLY);
+}
+
+/* A /dev bind mounted from the host already has its devices (runc skips
+ * creating devices then, and so does berth). */
+static bool dev_is_bind_mount(const struct oci_config *cfg)
+{
+        for (size_t i = 0; i < cfg->n_mounts; i++)
+                if (mount_is_bind(&cfg->mounts[i]) && path_equal(cfg->mounts[i].destination, "/dev"))
+                        return true;
+        return false;
+}
+
+/* MS_* per-mount flags -> MOUNT_ATTR_*; the atime mode is one field. */
+static void ms_to_mount_attr(unsigned long set, unsigned long clear, uint64_t *attr_set, uint64_t *attr_clr)
+{
+        static const struct { unsigned long ms; uint64_t attr; } map[] = {
+                { MS_RDONLY, MOUNT_ATTR_RDONLY },
+                { MS_NOSUID, MOUNT_ATTR_NOSUID },
+                { MS_NODEV, MOUNT_ATTR_NODEV },
+                { MS_NOEXEC, MOUNT_ATTR_NOEXEC },
+                { MS_NODIRATIME, MOUNT_ATTR_NODIRATIME },
+                { MS_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW },
+        };
+        *attr_set = *attr_clr = 0;
+        for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+                if (set & map[i].ms)
+                        *attr_set |= map[i].attr;
+                else if (clear & map[i].ms)
+                        *attr_clr |= map[i].attr;
+        }
+        if (set & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME)) {
+                *attr_clr |= MOUNT_ATTR__ATIME;
+                *attr_set |= (set & MS_NOATIME) ? MOUNT_ATTR_NOATIME
+                           : (set & MS_STRICTATIME) ? MOUNT_ATTR_STRICTATIME : MOUNT_ATTR_RELATIME;
+        }
+}
+
+/* statvfs f_flag bits have the values of the matching MS_* flags. */
+#define STATVFS_MOUNT_FLAGS (ST_RDONLY | ST_NOSUID | ST_NODEV | ST_NOEXEC | ST_NOATIME \
+                             | ST_NODIRATIME | ST_RELATIME)
+
+/* Bind remount for kernels before 5.12 (no mount_setattr): MS_REMOUNT sets
+ * all per-mount flags at once, so keep the ones not asked to change (in a
+ * user namespace dropping a locked one would be EPERM). */
+static int bind_remount_legacy(const char *path, unsigned long set, unsigned long clear)
+{
+        struct statvfs sv;
+        if (statvfs(path, &sv) < 0)
+                return -errno;
+        unsigned long keep = sv.f_flag & STATVFS_MOUNT_FLAGS & ~clear;
+        if (set & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME))
+                keep &= ~(unsigned long) (MS_NOATIME | MS_RELATIME);
+        if (mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | set | keep, NULL) < 0)
+                return -errno;
+        return 0;
+}
+
+/* Change per-mount flags of the mount at dirfd/path (only what is asked). */
+static int change_mount_flags(int dirfd, const char *path, bool recursive, unsigned long set,
+                              unsigned long clear)
+{
+        uint64_t attr_set, attr_clr;
+        ms_to_mount_attr(set, clear, &attr_set, &attr_clr);
+        unsigned flags = (recursive ? AT_RECURSIVE : 0) | (*path ? 0 : AT_EMPTY_PATH);
+        int r = sys_mount_setattr(dirfd, path, flags, attr_set, attr_clr);
+        if (r != -ENOSYS)
+                return r;
+        if (*path)
+                return bind_remount_legacy(path, set, clear);
+        char buf[FD_PATH_MAX];
+        return bind_remount_legacy(fd_path(dirfd, buf), set, clear);
+}
+
+/* ---- one entry of mounts[] ----------------------------------------------- */
+
+/* A bind mount takes per-mount flags only on a second pass.  As in runc,
+ * options that only clear flags ("rw" alone) leave the flags the bind
+ * inherited from its source. */
+static bool bind_needs_flags(const struct mount_options *o, bool bind)
+{
+        return bind && (o->flags & BIND_REMOUNT_FLAGS);
+}
+
+/* What an entry needs after its first mount(2) call: bind flags,
+ * propagation, recursive attributes.  The fd the destination was opened with
+ * names the directory under the new mount, so the path is opened again to
+ * reach the mount itself. */
+static int mount_followup(int rootfd, const char *dest, const struct mount_options *o, bool bind,
+                          struct berth_error *err)
+{
+        if (!bind_needs_flags(o, bind) && !o->propagation && !o->attr_set && !o->attr_clr)
+                return 0;
+        _cleanup_close_ int fd = path_open_in_root(rootfd, dest, PATH_CREATE_NONE, err);
+        if (fd < 0)
+                return fd;
+        if (bind_needs_flags(o, bind)) {
+                int r = change_mount_flags(fd, "", false, o->flags & BIND_REMOUNT_FLAGS, o->clear);
+                if (r < 0)
+                        return berth_error_errno(err, -r, "remount %s with its options", dest);
+        }
+        char target[FD_PATH_MAX];
+        if (o->propagation && mount(NULL, fd_path(fd, target), NULL, o->propagation, NULL) < 0)
+                return berth_error_errno(err, errno, "set the propagation of %s", dest);
+        if (o->attr_set || o->attr_clr) {
+                int r = sys_mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, o->attr_set, o->attr_clr);
+                if (r == -ENOSYS)
+                        return berth_error_new(err, ENOSYS,
+                                               "recursive mount options on %s need Linux 5.12 (mount_setattr)", dest);
+                if (r < 0)
+                        return berth_error_errno(err, -r, "apply recursive mount options to %s", dest);
+        }
+        return 0;
+}
+
+/* Bind sources relative to the bundle, as runc and crun resolve them. */
+static char *bind_source(const struct rootfs_context *ctx, const char *source)
+{
+        if (!source)
+                return NULL;
+        if (source[0] == '/' || !ctx->bundle)
+                return xstrdup(source);
+        return xasprintf("%s/%s", ctx->bundle, source);
+}
+
+/* Open a bind destination, creating it like its source (a directory, or an
+ * empty file for anything else) when missing. */
+static int open_bind_destination(int rootfd, const char *dest, const char *source,
+                                 struct berth_error *err)
+{
+        int fd = path_open_in_root(rootfd, dest, PATH_CREATE_NONE, err);
+        if (fd != -ENOENT)
+                return fd;
+        struct stat st;
+        if (stat(source, &st) < 0)
+                return berth_error_errno(err, errno, "bind mount source %s", source);
+        return path_open_in_root(rootfd, dest, S_ISDIR(st.st_mode) ? PATH_CREATE_DIR : PATH_CREATE_FILE, err);
+}
+
+/* crun's copy-symlink: a bind source that is a symlink is copied as a
+ * symlink instead of mounted.  Returns 1 when the source is no symlink. */
+static int copy_symlink(int rootfd, const char *source, const char *dest, struct berth_error *err)
+{
+        char target[4096];
+        ssize_t n = readlink(source, target, sizeof(target) - 1);
+        if (n < 0)
+                return 1;
+        target[n] = '\0';
+        const char *slash = strrchr(dest, '/');
+        _cleanup_free_ char *parent = slash && slash != dest ? xasprintf("%.*s", (int) (slash - dest), dest)
+                                                             : xstrdup("/");
+        _cleanup_close_ int dirfd = path_open_in_root(rootfd, parent, PATH_CREATE_DIR, err);
+        if (dirfd < 0)
+                return dirfd;
+        if (symlinkat(target, dirfd, slash ? slash + 1 : dest) < 0 && errno != EEXIST)
+                return berth_error_errno(err, errno, "symlink %s -> %s", dest, target);
+        return 0;
+}
+
+static int do_bind_mount(const struct rootfs_context *ctx, int rootfd, const struct oci_mount *m,
+                         struct berth_error *err)
+{
+        _cleanup_free_ char *source = bind_source(ctx, m->source);
+        if (!source)
+                return berth_error_new(err, EINVAL, "a bind mount needs a source");
+        if (m->parsed.copy_symlink) {
+                int r = copy_symlink(rootfd, source, m->destination, err);
+                if (r <= 0)
+                        return r;
+        }
+        _cleanup_close_ int fd = open_bind_destination(rootfd, m->destination, source, err);
+        if (fd < 0)
+                return fd;
+        char target[FD_PATH_MAX];
+        unsigned long flags = MS_BIND | (m->parsed.recursive_bind ? MS_REC : 0);
+        if (mount(source, fd_path(fd, target), NULL, flags, NULL) < 0)
+                return berth_error_errno(err, errno, "bind mount %s to %s", source, m->destination);
+        return mount_followup(rootfd, m->destination, &m->parsed, true, err);
+}
+
+/* Where the host shows what a filesystem would show when the container may
+ * not mount it itself (a user namespace without its own network or ipc
+ * namespace): runc binds the host's instead, as berth does. */
+static const char *host_fallback_source(const char *type)
+{
+        if (streq(type, "sysfs"))
+                return "/sys";
+        if (streq(type, "mqueue"))
+                return "/dev/mqueue";
+        return NULL;
+}
+
+static int bind_host_instead(int rootfd, const char *source, const struct oci_mount *m,
+                             const char *target, struct berth_error *err)
+{
+        if (mount(source, target, NULL, MS_BIND | MS_REC, NULL) < 0)
+                return berth_error_errno(err, errno, "bind mount %s to %s", source, m->destination);
+        return mount_followup(rootfd, m->destination, &m->parsed, true, err);
+}
+
+static int do_fs_mount(const struct rootfs_context *ctx, int rootfd, const struct oci_mount *m,
+                       struct berth_error *err)
+{
+        _cleanup_close_ int fd = path_open_in_root(rootfd, m->destination, PATH_CREATE_DIR, err);
+        if (fd < 0)
+                return fd;
+        char target[FD_PATH_MAX];
+        fd_path(fd, target);
+        const char *source = m->source ? m->source : m->type;
+        unsigned long flags = m->parsed.flags;
+        if (is_readonly_dev_mount(m))
+                flags &= ~(unsigned long) MS_RDONLY;
+        if (mount(source, target, m->type, flags, m->parsed.data) < 0) {
+                int e = errno;
+                const char *fallback = host_fallback_source(m->type);
+                if (e == EPERM && fallback && ctx->in_user_ns)
+                        return bind_host_instead(rootfd, fallback, m, target, err);
+                if (strcmp(source, m->type) == 0)
+                        return berth_error_errno(err, e, "mount %s to %s", source, m->destination);
+                return berth_error_errno(err, e, "mount %s (%s) to %s", source, m->type, m->destination);
+        }
+        return mount_followup(rootfd, m->destination, &m->parsed, false, err);
+}
+
+/* The cgroup2 mount point on the host and the container's cgroup in it. */
+static int own_cgroup_dir(char **out, struct berth_error *err)
+{
+        _cleanup_free_ char *data = NULL;
+        int r = read_file_at(AT_FDCWD, "/proc/self/cgroup", &data, NULL, err);
+        if (r < 0)
+                return r;
+        char *line = data;
+        while (strncmp(line, "0::", 3) != 0) {
+                char *next = strchr(line, '\n');
+                if (!next)
+                        return berth_error_new(err, ENOENT, "no cgroup v2 path in /proc/self/cgroup");
+                line = next + 1;
+        }
+        line += 3;
+        line[strcspn(line, "\n")] = '\0';
+        /* Hybrid hosts (systemd's "unified" layout) have cgroup2 below the v1 tmpfs. */
+        struct statfs sf;
+        bool pure_v2 = statfs("/sys/fs/cgroup", &sf) == 0 && sf.f_type == CGROUP2_MAGIC;
+        *out = xasprintf("%s%s", pure_v2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/unified",
+                         strcmp(line, "/") == 0 ? "" : line);
+        return 0;
+}
+
+/* With its own cgroup namespace the container mounts a fresh cgroup2 (it
+ * sees its namespace root); without, it gets a bind of its own cgroup. */
+static int do_cgroup_mount(const struct rootfs_context *ctx, int rootfd, const struct oci_mount *m,
+                           struct berth_error *err)
+{
+        _cleanup_close_ int fd = path_open_in_root(rootfd, m->destination, PATH_CREATE_DIR, err);
+        if (fd < 0)
+                return fd;
+        char target[FD_PATH_MAX];
+        fd_path(fd, target);
+        if (config_lists_namespace(ctx->cfg, OCI_NS_CGROUP)) {
+                if (mount("cgroup2", target, "cgroup2", m->parsed.flags, m->parsed.data) == 0)
+                        return mount_followup(rootfd, m->destination, &m->parsed, false, err);
+                /* EPERM/EBUSY: a user namespace that does not own the cgroup
+                 * namespace; runc falls back to a bind too. */
+                if (errno != EPERM && errno != EBUSY)
+                        return berth_error_errno(err, errno, "mount cgroup2 to %s", m->destination);
+        }
+        _cleanup_free_ char *source = NULL;
+        int r = own_cgroup_dir(&source, err);
+        if (r < 0)
+                return r;
+        return bind_host_instead(rootfd, source, m, target, err);
+}
+
+static int do_mount(const struct rootfs_context *ctx, int rootfd, const struct oci_mount *m,
+                    struct berth_error *err)
+{
+        if (!m->destination)
+                return berth_error_new(err, EINVAL, "a mount needs a destination");
+        /* Idmapped mounts are set up by the parent, which alone holds
+         * CAP_SYS_ADMIN over the source's superblock; not implemented yet. */
+        if (m->parsed.idmap || m->n_uid_mappings || m->n_gid_mappings)
+                return berth_error_new(err, ENOTSUP, "idmapped mounts are not supported");
+        if (mount_is_bind(m))
+                return do_bind_mount(ctx, rootfd, m, err);
+        if (!m->type)
+                return berth_error_new(err, EINVAL, "a mount without \"bind\" or \"rbind\" needs a type");
+        if (mount_is_cgroup(m))
+                return do_cgroup_mount(ctx, rootfd, m, err);
+        return do_fs_mount(ctx, rootfd, m, err);
+}
+
+/* ---- rootfs_prepare ------------------------------------------------------ */
+
+static unsigned long rootfs_propagation(const struct oci_config *cfg)
+{
+        unsigned long flags = cfg->linux_.rootfs_propagation_flags;
+        if (!flags && cfg->linux_.rootfs_propagation)
+                mount_propagation_parse(cfg->linux_.rootfs_propagation, &flags);
+        return flags;
+}
+
+static int mount_id(const char *path, uint64_t *id)
+{
+        struct statx stx;
+        if (statx(AT_FDCWD, path, 0, STATX_MNT_ID, &stx) < 0)
+                return -errno;
+        if (!(stx.stx_mask & STATX_MNT_ID))
+                return -ENOSYS;
+        *id = stx.stx_mnt_id;
+        return 0;
+}
+
+/* pivot_root refuses a new root whose parent mount is shared.  Find the
+ * mount holding the rootfs (the highest directory with its mount id) and
+ * make it private; needed only when "/" was not made recursively slave or
+ * private. */
+static int make_parent_mount_private(const char *rootfs, struct berth_error *err)
+{
+        uint64_t id, parent_id;
+        int r = mount_id(rootfs, &id);
+        if (r == -ENOSYS)
+                return 0;  /* before Linux 5.8: pivot_root will tell */
+        if (r < 0)
+                return berth_error_errno(err, -r, "statx %s", rootfs);
+        _cleanup_free_ char *path = xstrdup(rootfs);
+        _cleanup_free_ char *parent = xstrdup(rootfs);
+        while (strcmp(path, "/") != 0) {
+                char *slash = strrchr(parent, '/');
+                slash[slash == parent ? 1 : 0] = '\0';
+                if (mount_id(parent, &parent_id) < 0 || parent_id != id)
+                        break;
+                strcpy(path, parent);
+        }
+        if (mount(NULL, path, NULL, MS_PRIVATE, NULL) < 0)
+                return berth_error_errno(err, errno, "make %s private", path);
+        return 0;
+}
+
+static int prepare_root_mount(const struct rootfs_context *ctx, struct berth_error *err)
+{
+        /* rslave by default (runc): host mounts still reach the container,
+         * nothing the container mounts reaches the host. */
+        unsigned long flags = rootfs_propagation(ctx->cfg);
+        if (!flags)
+                flags = MS_SLAVE | MS_REC;
+        if (mount(NULL, "/", NULL, flags, NULL) < 0)
+                return berth_error_errno(err, errno, "set the propagation of /");
+        bool no_shared_left = (flags & MS_REC) && !(flags & MS_SHARED);
+        if (!no_shared_left) {
+                int r = make_parent_mount_private(ctx->rootfs, err);
+                if (r < 0)
+                        return r;
+        }
+        /* The rootfs must be a mount point for pivot_root; binding it onto
+         * itself also takes submounts along. */
+        if (mount(ctx->rootfs, ctx->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+                return berth_error_errno(err, errno, "bind mount the rootfs %s onto itself", ctx->rootfs);
+        return 0;
+}
+
+int rootfs_prepare(const struct rootfs_context *ctx, struct berth_error *err)
+{
+        int r = prepare_root_mount(ctx, err);
+        if (r < 0)
+                return r;
+        _cleanup_close_ int rootfd = open(ctx->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (rootfd < 0)
+                return berth_error_errno(err, errno, "open the rootfs %s", ctx->rootfs);
+
+        const struct oci_config *cfg = ctx->cfg;
+        for (size_t i = 0; i < cfg->n_mounts; i++) {
+                r = do_mount(ctx, rootfd, &cfg->mounts[i], err);
+                if (r < 0)
+                        return berth_error_prefix(err, "config.json: /mounts/%zu", i);
+        }
+        if (!dev_is_bind_mount(cfg)) {
+                r = devices_setup(rootfd, &cfg->linux_, ctx->in_user_ns, err);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* ---- rootfs_pivot -------------------------------------------------------- */
+
+/* --no-pivot, for a rootfs on ramfs where pivot_root is impossible: the
+ * old root stays reachable to a process that escapes the chroot. */
+static int move_root(struct berth_error *err)
+{
+        if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+                return berth_error_errno(err, errno, "move the rootfs onto /");
+        if (chroot(".") < 0)
+                return berth_error_errno(err, errno, "chroot into the rootfs");
+        return 0;
+}
+
+/* pivot_root(".", "."): the old root ends up stacked on top of the new one
+ * at "/", where it is detached without needing a directory for it.  Called
+ * with the rootfs as working directory. */
+static int pivot(struct berth_error *err)
+{
+        /* mount(2) on "." would name the new root even with the old one
+         * stacked on it: reach the old root through an fd taken before. */
+        _cleanup_close_ int oldroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (oldroot < 0)
+                return berth_error_errno(err, errno, "open /");
+        if (syscall(SYS_pivot_root, ".", ".") < 0)
+                return berth_error_errno(err, errno, "pivot_root");
+        if (fchdir(oldroot) < 0)
+                return berth_error_errno(err, errno, "chdir to the old root");
+        /* rslave first so detaching the old root cannot propagate an unmount
+         * to the host. */
+        if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+                return berth_error_errno(err, errno, "make the old root rslave");
+        if (umount2(".", MNT_DETACH) < 0)
+                return berth_error_errno(err, errno, "detach the old root");
+        return 0;
+}
+
+int rootfs_pivot(const struct rootfs_context *ctx, struct berth_error *err)
+{
+        if (chdir(ctx->rootfs) < 0)
+                return berth_error_errno(err, errno, "chdir to the rootfs %s", ctx->rootfs);
+        int r = ctx->no_pivot ? move_root(err) : pivot(err);
+        if (r < 0)
+                return r;
+        if (chdir("/") < 0)
+                return berth_error_errno(err, errno, "chdir to /");
+        return 0;
+}
+
+/* ---- rootfs_finalize ----------------------------------------------------- */
+
+/* A missing path is skipped; a file is covered by /dev/null, a directory
+ * by an empty read-only tmpfs. */
+static int mask_path(const char *path, struct berth_error *err)
+{
+        if (mount("/dev/null", path, NULL, MS_BIND, NULL) == 0 || errno == ENOENT)
+                return 0;
+        if (errno != ENOTDIR)
+                return berth_error_errno(err, errno, "mask %s", path);
+        if (mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+                return berth_error_errno(err, errno, "mask %s", path);
+        return 0;
+}
+
+/* Bind onto itself, then read-only, keeping the flags it had (nosuid ...). */
+static int readonly_path(const char *path, struct berth_error *err)
+{
+        if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
+                return errno == ENOENT ? 0 : berth_error_errno(err, errno, "bind %s onto itself", path);
+        int r = change_mount_flags(AT_FDCWD, path, true, MS_RDONLY, 0);
+        if (r < 0)
+                return berth_error_errno(err, -r, "make %s read-only", path);
+        return 0;
+}
+
+static int remount_readonly(const char *path, struct berth_error *err)
+{
+        int r = change_mount_flags(AT_FDCWD, path, false, MS_RDONLY, 0);
+        if (r < 0)
+                return berth_error_errno(err, -r, "make %s read-only", path);
+        return 0;
+}
+
+static bool dev_needs_readonly(const struct oci_config *cfg)
+{
+        for (size_t i = 0; i < cfg->n_mounts; i++)
+                if (is_readonly_dev_mount(&cfg->mounts[i]))
+                        return true;
+        return false;
+}
+
+int rootfs_finalize(const struct rootfs_context *ctx, struct berth_error *err)
+{
+        const struct oci_config *cfg = ctx->cfg;
+        const struct oci_linux *l = &cfg->linux_;
+        int r;
+        for (size_t i = 0; l->readonly_paths && l->readonly_paths[i]; i++)
+                if ((r = readonly_path(l->readonly_paths[i], err)) < 0)
+                        return berth_error_prefix(err, "config.json: /linux/readonlyPaths/%zu", i);
+        for (size_t i = 0; l->masked_paths && l->masked_paths[i]; i++)
+                if ((r = mask_path(l->masked_paths[i], err)) < 0)
+                        return berth_error_prefix(err, "config.json: /linux/maskedPaths/%zu", i);
+        if (dev_needs_readonly(cfg) && (r = remount_readonly("/dev", err)) < 0)
+                return r;
+        if (cfg->root.readonly && (r = remount_readonly("/", err)) < 0)
+                return berth_error_prefix(err, "config.json: /root/readonly");
+        unsigned long propagation = rootfs_propagation(cfg);
+        if (propagation && mount(NULL, "/", NULL, propagation, NULL) < 0)
+                return berth_error_errno(err, errno, "config.json: /linux/rootfsPropagation: set the propagation of /");
+        return 0;
+}
