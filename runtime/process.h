@@ -24,7 +24,10 @@ int process_apply_limits(const struct oci_process *proc, const struct oci_linux 
  * reported by create, as runc does. */
 int process_find_executable(const struct oci_process *proc, char **path, struct berth_error *err);
 
-/* chdir to process.cwd (checked as the container's user). */
+/* chdir to process.cwd (checked as the container's user).  Call it before
+ * process_set_identity: a missing cwd is created (mode 0755, as runc and
+ * crun do) while still root, and a cwd that only the container's user may
+ * enter is entered by process_set_identity right after the uid change. */
 int process_enter_cwd(const struct oci_process *proc, struct berth_error *err);
 
 /* Become process.user (additionalGids, gid, uid, umask) and set all five
