@@ -73,6 +73,8 @@ static const struct option_def options[] = {
         { "nolazytime",     OPT_CLEAR,       MS_LAZYTIME },
         { "nosymfollow",    OPT_SET,         MS_NOSYMFOLLOW },
         { "symfollow",      OPT_CLEAR,       MS_NOSYMFOLLOW },
+        { "silent",         OPT_SET,         MS_SILENT },
+        { "loud",           OPT_CLEAR,       MS_SILENT },
 
         { "bind",           OPT_BIND,        0 },
         { "rbind",          OPT_RBIND,       0 },
@@ -121,6 +123,19 @@ static const struct option_def options[] = {
          * berth accepts it for compatibility but mounts the tmpfs empty. */
         { "tmpcopyup",      OPT_IGNORE,      0 },
 };
+
+const char *mount_option_known(size_t i)
+{
+        /* Skipped: what is accepted without being acted on (tmpcopyup) and
+         * idmapped mounts, which are not implemented yet. */
+        for (size_t k = 0; k < sizeof(options) / sizeof(options[0]); k++) {
+                if (options[k].kind == OPT_IGNORE || options[k].kind == OPT_IDMAP)
+                        continue;
+                if (i-- == 0)
+                        return options[k].name;
+        }
+        return NULL;
+}
 
 static const struct option_def *option_lookup(const char *name)
 {

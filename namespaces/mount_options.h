@@ -2,6 +2,8 @@
  * into mount(2) flags, propagation, mount_setattr(2) attributes and data. */
 #pragma once
 
+#include <stddef.h>
+
 #include "common/error.h"
 #include "oci/config.h"
 
@@ -14,3 +16,7 @@ void mount_options_release(struct mount_options *opts);
 /* "shared", "rslave", ... -> MS_* propagation flags (with MS_REC for the r forms).
  * Returns 0 and sets *flags, or -EINVAL for an unknown name. */
 int mount_propagation_parse(const char *name, unsigned long *flags);
+
+/* The i-th option berth acts on (for the features document), NULL past
+ * the last. */
+const char *mount_option_known(size_t i);

@@ -9,28 +9,11 @@
 #include <sys/capability.h>
 
 #include "common/cleanup.h"
+#include "namespaces/mount_options.h"
 #include "oci/json_util.h"
 
 static const char *const hook_names[] = {
         "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
-};
-
-/* The options namespaces/mount_options.c turns into mount flags,
- * propagation or mount_setattr(2) attributes.  Options it accepts but does
- * not act on (tmpcopyup) and idmapped mounts are left out. */
-static const char *const mount_option_names[] = {
-        "async",          "atime",       "bind",         "defaults",    "dev",
-        "diratime",       "dirsync",     "exec",         "iversion",    "lazytime",
-        "mand",           "noatime",     "nodev",        "nodiratime",  "noexec",
-        "noiversion",     "nolazytime",  "nomand",       "norelatime",  "nostrictatime",
-        "nosuid",         "nosymfollow", "private",      "ratime",      "rbind",
-        "rdev",           "rdiratime",   "relatime",     "remount",     "rexec",
-        "rnoatime",       "rnodev",      "rnodiratime",  "rnoexec",     "rnorelatime",
-        "rnostrictatime", "rnosuid",     "rnosymfollow", "ro",          "rprivate",
-        "rrelatime",      "rro",         "rrw",          "rshared",     "rslave",
-        "rstrictatime",   "rsuid",       "rsymfollow",   "runbindable", "rw",
-        "shared",         "slave",       "strictatime",  "suid",        "symfollow",
-        "sync",           "unbindable",
 };
 
 static const char *const namespace_names[] = {
@@ -45,6 +28,17 @@ static json_t *string_array(const char *const *names, size_t n)
         return a;
 }
 #define STRING_ARRAY(names) string_array((names), sizeof(names) / sizeof((names)[0]))
+
+/* Every option namespaces/mount_options.c acts on: one list, so the
+ * document cannot drift from the parser. */
+static json_t *mount_option_names(void)
+{
+        json_t *a = json_array();
+        const char *name;
+        for (size_t i = 0; (name = mount_option_known(i)); i++)
+                json_array_append_new(a, json_string(name));
+        return a;
+}
 
 static void cap_freep(char **name)
 {
@@ -96,7 +90,7 @@ int oci_features_emit(char **json, struct berth_error *err)
         json_object_set_new(f, "ociVersionMin", json_string("1.0.0"));
         json_object_set_new(f, "ociVersionMax", json_string("1.3.0"));
         json_object_set_new(f, "hooks", STRING_ARRAY(hook_names));
-        json_object_set_new(f, "mountOptions", STRING_ARRAY(mount_option_names));
+        json_object_set_new(f, "mountOptions", mount_option_names());
         json_object_set_new(f, "linux", linux_features());
         json_object_set_new(f, "annotations",
                             json_pack("{s:s}", "io.github.berth.version", PACKAGE_VERSION));
