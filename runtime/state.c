@@ -1,1 +1,395 @@
-/* placeholder: being written */
+/* The state directory <root>/<id>/: creating, opening and locking it,
+ * state.json kept atomically, the live status worked out from /proc, and
+ * removal. */
+#include "runtime/state.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/util.h"
+
+#define STATE_FILE "state.json"
+#define STATE_TMP_FILE "state.json.tmp"
+#define EXEC_FIFO "exec.fifo"
+
+static bool id_char_allowed(char c)
+{
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_' || c == '+' || c == '-' || c == '.';
+}
+
+int container_id_validate(const char *id, struct berth_error *err)
+{
+        size_t len = id ? strlen(id) : 0;
+        if (len == 0)
+                return berth_error_new(err, EINVAL, "invalid container id \"\": it must not be empty");
+        if (len > BERTH_ID_MAX)
+                return berth_error_new(err, EINVAL,
+                                       "invalid container id \"%.32s...\": %zu characters, at most %d are allowed",
+                                       id, len, BERTH_ID_MAX);
+        if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+                return berth_error_new(err, EINVAL,
+                                       "invalid container id \"%s\": \".\" and \"..\" are not allowed", id);
+        for (const char *p = id; *p; p++) {
+                if (id_char_allowed(*p))
+                        continue;
+                char shown[8];
+                if (isprint((unsigned char) *p))
+                        snprintf(shown, sizeof(shown), "'%c'", *p);
+                else
+                        snprintf(shown, sizeof(shown), "0x%02x", (unsigned char) *p);
+                return berth_error_new(err, EINVAL,
+                                       "invalid container id \"%s\": %s is not allowed "
+                                       "(use letters, digits, '_', '+', '-' and '.')",
+                                       id, shown);
+        }
+        return 0;
+}
+
+static void state_dir_init(struct state_dir *sd, const char *root, const char *id)
+{
+        sd->root = xstrdup(root);
+        sd->id = xstrdup(id);
+        sd->path = xasprintf("%s/%s", root, id);
+        sd->dir_fd = -1;
+}
+
+/* Whether <root>/<id> still names the directory we hold open: a delete
+ * renames the directory away before emptying it (see state_dir_remove). */
+static bool dir_still_in_place(const struct state_dir *sd)
+{
+        struct stat held, named;
+        if (fstat(sd->dir_fd, &held) < 0 || held.st_nlink == 0)
+                return false;
+        if (stat(sd->path, &named) < 0)
+                return false;
+        return held.st_dev == named.st_dev && held.st_ino == named.st_ino;
+}
+
+static int lock_dir(struct state_dir *sd, struct berth_error *err)
+{
+        while (flock(sd->dir_fd, LOCK_EX) < 0) {
+                if (errno != EINTR)
+                        return berth_error_errno(err, errno, "lock %s", sd->path);
+        }
+        /* We may have waited behind a delete: then the container is gone. */
+        if (!dir_still_in_place(sd))
+                return berth_error_new(err, ENOENT, "container %s does not exist", sd->id);
+        return 0;
+}
+
+static int open_dir(const char *root, const char *id, bool lock, struct state_dir *sd,
+                    struct berth_error *err)
+{
+        sd->dir_fd = -1;
+        sd->root = sd->id = sd->path = NULL;
+        int r = container_id_validate(id, err);
+        if (r < 0)
+                return r;
+        state_dir_init(sd, root, id);
+        sd->dir_fd = open(sd->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (sd->dir_fd < 0) {
+                r = errno;
+                state_dir_release(sd);
+                if (r == ENOENT || r == ENOTDIR)
+                        return berth_error_new(err, ENOENT, "container %s does not exist", id);
+                return berth_error_errno(err, r, "open %s/%s", root, id);
+        }
+        if (lock) {
+                r = lock_dir(sd, err);
+                if (r < 0) {
+                        state_dir_release(sd);
+                        return r;
+                }
+        }
+        return 0;
+}
+
+int state_dir_open(const char *root, const char *id, struct state_dir *sd, struct berth_error *err)
+{
+        return open_dir(root, id, true, sd, err);
+}
+
+int state_dir_peek(const char *root, const char *id, struct state_dir *sd, struct berth_error *err)
+{
+        return open_dir(root, id, false, sd, err);
+}
+
+int state_dir_create(const char *root, const char *id, struct state_dir *sd, struct berth_error *err)
+{
+        sd->dir_fd = -1;
+        sd->root = sd->id = sd->path = NULL;
+        int r = container_id_validate(id, err);
+        if (r < 0)
+                return r;
+        state_dir_init(sd, root, id);
+
+        /* The root usually exists: try the container directory first and
+         * create the root only when that fails for want of it. */
+        r = mkdir(sd->path, 0700) < 0 ? errno : 0;
+        if (r == ENOENT) {
+                r = mkdir_p(root, 0700, err);
+                if (r < 0) {
+                        state_dir_release(sd);
+                        return berth_error_prefix(err, "create state root");
+                }
+                r = mkdir(sd->path, 0700) < 0 ? errno : 0;
+        }
+        if (r == EEXIST) {
+                state_dir_release(sd);
+                return berth_error_new(err, EEXIST, "container %s already exists", id);
+        }
+        if (r != 0) {
+                berth_error_errno(err, r, "mkdir %s", sd->path);
+                state_dir_release(sd);
+                return -r;
+        }
+
+        sd->dir_fd = open(sd->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (sd->dir_fd < 0)
+                r = berth_error_errno(err, errno, "open %s", sd->path);
+        else
+                r = lock_dir(sd, err);
+        if (r < 0)
+                state_dir_release(sd);
+        return r;
+}
+
+int state_save(const struct state_dir *sd, const struct oci_state *st, struct berth_error *err)
+{
+        _cleanup_free_ char *json = NULL;
+        int r = oci_state_emit_private(st, &json, err);
+        if (r < 0)
+                return r;
+        /* Only the lock holder writes, so a fixed temporary name is safe;
+         * rename makes readers see the old document or the new, never half. */
+        r = write_file_at(sd->dir_fd, STATE_TMP_FILE, O_CREAT | O_TRUNC, 0600, json, strlen(json), err);
+        if (r < 0)
+                return berth_error_prefix(err, "save state of container %s", sd->id);
+        if (renameat(sd->dir_fd, STATE_TMP_FILE, sd->dir_fd, STATE_FILE) < 0) {
+                r = berth_error_errno(err, errno, "save state of container %s: rename %s to %s",
+                                      sd->id, STATE_TMP_FILE, STATE_FILE);
+                unlinkat(sd->dir_fd, STATE_TMP_FILE, 0);
+                return r;
+        }
+        return 0;
+}
+
+/* Fields 3 (state) and 22 (starttime) of /proc/<pid>/stat.  The command
+ * name (field 2) may hold spaces and parentheses, so parsing starts after
+ * the last ')'. */
+static int read_proc_stat(pid_t pid, char *state, unsigned long long *start_time)
+{
+        char path[64], buf[1024];
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        ssize_t n = read(fd, buf, sizeof(buf) - 1);
+        if (n <= 0)
+                return n < 0 ? -errno : -ENODATA;
+        buf[n] = '\0';
+        char *p = strrchr(buf, ')');
+        if (!p)
+                return -EINVAL;
+        p++;
+        char *saveptr = NULL;
+        char *tok = strtok_r(p, " ", &saveptr);
+        for (int field = 3; tok; field++, tok = strtok_r(NULL, " ", &saveptr)) {
+                if (field == 3)
+                        *state = tok[0];
+                if (field == 22) {
+                        *start_time = strtoull(tok, NULL, 10);
+                        return 0;
+                }
+        }
+        return -EINVAL;
+}
+
+unsigned long long process_start_time(pid_t pid)
+{
+        char state;
+        unsigned long long start = 0;
+        if (pid <= 0 || read_proc_stat(pid, &state, &start) < 0)
+                return 0;
+        return start;
+}
+
+/* Alive, not a zombie, and the same process that was recorded (a pid can be
+ * reused once the container's init is reaped). */
+static bool init_is_alive(const struct oci_state *st)
+{
+        char state;
+        unsigned long long start;
+        if (st->pid <= 0 || read_proc_stat(st->pid, &state, &start) < 0)
+                return false;
+        if (st->pid_start_time != 0 && start != st->pid_start_time)
+                return false;
+        return state != 'Z' && state != 'X';
+}
+
+static enum container_status live_status(int dir_fd, const struct oci_state *st)
+{
+        if (!init_is_alive(st))
+                return STATUS_STOPPED;
+        if (st->status == STATUS_CREATING)
+                return STATUS_CREATING;
+        /* The init waits on exec.fifo until start opens it and start removes
+         * it: while it is there the process has not been started. */
+        struct stat fifo;
+        if (fstatat(dir_fd, EXEC_FIFO, &fifo, AT_SYMLINK_NOFOLLOW) == 0)
+                return STATUS_CREATED;
+        return STATUS_RUNNING;
+}
+
+int state_load(const struct state_dir *sd, struct oci_state *st, struct berth_error *err)
+{
+        _cleanup_free_ char *data = NULL;
+        size_t len = 0;
+        int r = read_file_at(sd->dir_fd, STATE_FILE, &data, &len, err);
+        if (r == -ENOENT && !dir_still_in_place(sd))
+                return berth_error_new(err, ENOENT, "container %s does not exist", sd->id);
+        if (r == -ENOENT)
+                return berth_error_new(err, ENOENT,
+                                       "container %s has no state yet: its create is in progress or died "
+                                       "(berth delete --force %s removes a dead one)",
+                                       sd->id, sd->id);
+        if (r < 0)
+                return berth_error_prefix(err, "container %s", sd->id);
+        r = oci_state_parse(data, len, STATE_FILE, st, err);
+        if (r < 0)
+                return berth_error_prefix(err, "container %s", sd->id);
+        st->status = live_status(sd->dir_fd, st);
+        if (st->status == STATUS_STOPPED)
+                st->pid = 0;
+        return 0;
+}
+
+static int remove_contents(int dir_fd, const char *path, struct berth_error *err);
+
+static int remove_entry(int dir_fd, const char *dir_path, const struct dirent *de,
+                        struct berth_error *err)
+{
+        if (unlinkat(dir_fd, de->d_name, 0) == 0 || errno == ENOENT)
+                return 0;
+        if (errno != EISDIR && errno != EPERM)
+                return berth_error_errno(err, errno, "remove %s/%s", dir_path, de->d_name);
+        /* A directory (unlink says EISDIR on Linux, EPERM per POSIX). */
+        _cleanup_free_ char *sub_path = xasprintf("%s/%s", dir_path, de->d_name);
+        _cleanup_close_ int sub_fd = openat(dir_fd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (sub_fd < 0)
+                return berth_error_errno(err, errno, "open %s", sub_path);
+        int r = remove_contents(sub_fd, sub_path, err);
+        if (r < 0)
+                return r;
+        if (unlinkat(dir_fd, de->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+                return berth_error_errno(err, errno, "remove %s", sub_path);
+        return 0;
+}
+
+static int remove_contents(int dir_fd, const char *path, struct berth_error *err)
+{
+        /* fdopendir takes the fd over: give it its own. */
+        int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return berth_error_errno(err, errno, "open %s", path);
+        _cleanup_closedir_ DIR *d = fdopendir(fd);
+        if (!d) {
+                int saved = errno;
+                close(fd);
+                return berth_error_errno(err, saved, "open %s", path);
+        }
+        struct dirent *de;
+        while ((errno = 0, de = readdir(d))) {
+                if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+                        continue;
+                int r = remove_entry(dir_fd, path, de, err);
+                if (r < 0)
+                        return r;
+        }
+        if (errno != 0)
+                return berth_error_errno(err, errno, "read %s", path);
+        return 0;
+}
+
+int state_dir_remove(struct state_dir *sd, struct berth_error *err)
+{
+        /* First move the directory out of the way in one step, under a name
+         * no id can have ('~'): a reader that opened it a moment ago then
+         * finds it moved and says "does not exist" instead of seeing a
+         * half-emptied container.  Where the rename fails, empty it in place. */
+        _cleanup_free_ char *doomed = xasprintf("%s/~deleting.%d", sd->root, (int) getpid());
+        const char *path = rename(sd->path, doomed) == 0 ? doomed : sd->path;
+        int r = remove_contents(sd->dir_fd, path, err);
+        if (r < 0)
+                return berth_error_prefix(err, "remove container %s", sd->id);
+        /* The lock stays held on the removed directory until release;
+         * waiters then find it gone and report the container missing. */
+        if (rmdir(path) < 0 && errno != ENOENT)
+                return berth_error_errno(err, errno, "remove container %s: rmdir %s", sd->id, path);
+        return 0;
+}
+
+void state_dir_release(struct state_dir *sd)
+{
+        if (sd->dir_fd >= 0)
+                close(sd->dir_fd);
+        sd->dir_fd = -1;
+        free(sd->root);
+        free(sd->id);
+        free(sd->path);
+        sd->root = sd->id = sd->path = NULL;
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+        return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+static bool entry_is_dir(DIR *d, const struct dirent *de)
+{
+        if (de->d_type == DT_DIR)
+                return true;
+        if (de->d_type != DT_UNKNOWN)
+                return false;
+        struct stat st;
+        return fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+}
+
+int state_list_ids(const char *root, char ***ids, struct berth_error *err)
+{
+        size_t n = 0, cap = 16;
+        _cleanup_strv_ char **list = xmalloc0(cap * sizeof(char *));
+        _cleanup_closedir_ DIR *d = opendir(root);
+        if (!d) {
+                if (errno != ENOENT)
+                        return berth_error_errno(err, errno, "open %s", root);
+                *ids = steal_pointer(&list);  /* no root yet: no containers */
+                return 0;
+        }
+        struct dirent *de;
+        while ((errno = 0, de = readdir(d))) {
+                struct berth_error ignored;
+                if (!entry_is_dir(d, de) || container_id_validate(de->d_name, &ignored) < 0)
+                        continue;
+                if (n + 1 >= cap) {
+                        cap *= 2;
+                        list = xrealloc(list, cap * sizeof(char *));
+                }
+                list[n++] = xstrdup(de->d_name);
+                list[n] = NULL;
+        }
+        if (errno != 0)
+                return berth_error_errno(err, errno, "read %s", root);
+        qsort(list, n, sizeof(char *), compare_strings);
+        *ids = steal_pointer(&list);
+        return 0;
+}

@@ -8,7 +8,8 @@
 #include "oci/state.h"
 
 #define BERTH_DEFAULT_ROOT "/run/berth"
-#define BERTH_ID_MAX 1024
+/* One path component: NAME_MAX. */
+#define BERTH_ID_MAX 255
 
 struct state_dir {
         char *root;            /* --root */
@@ -28,6 +29,12 @@ int state_dir_create(const char *root, const char *id, struct state_dir *sd, str
 /* Open and lock an existing container directory; a missing one is
  * "container <id> does not exist". */
 int state_dir_open(const char *root, const char *id, struct state_dir *sd, struct berth_error *err);
+
+/* Open an existing container directory WITHOUT locking, for readers
+ * (state, list): state.json is replaced atomically, so a reader always sees
+ * a whole document and never waits behind a long create or a foreground
+ * run (or deadlocks against a hook that asks for the state). */
+int state_dir_peek(const char *root, const char *id, struct state_dir *sd, struct berth_error *err);
 
 /* Write state.json atomically (temporary file + rename). */
 int state_save(const struct state_dir *sd, const struct oci_state *st, struct berth_error *err);
