@@ -166,8 +166,9 @@ static int parse_capability_set(struct json_cursor *c, const json_t *obj, const 
                 cap_value_t cap;
                 if (strncmp(name, "CAP_", 4) != 0 || cap_from_name(name, &cap) < 0 || cap < 0 ||
                     cap >= 64)
-                        return json_cursor_error(c, "unknown capability \"%s\"", name);
-                if (cap >= kernel_caps)
+                        log_warning("%s: %s: unknown capability \"%s\"; ignored", c->doc, c->pointer,
+                                    name);
+                else if (cap >= kernel_caps)
                         log_warning("%s: %s: %s is not known to the running kernel; ignored",
                                     c->doc, c->pointer, name);
                 else

@@ -93,54 +93,49 @@ bool caps_have_effective(unsigned cap)
         return (current_set(CAP_EFFECTIVE) & cap_bit(cap)) != 0;
 }
 
-/* The lowest capability in `set`, for an error message. */
-static unsigned first_cap(uint64_t set)
+/* Log each capability of `dropped` as one that cannot be granted. */
+static void warn_dropped(const char *set_name, uint64_t dropped, const char *why)
 {
-        return (unsigned) __builtin_ctzll(set);
+        for (unsigned cap = 0; dropped && cap <= 63; cap++) {
+                if (!(dropped & cap_bit(cap)))
+                        continue;
+                _cleanup_free_ char *name = caps_name(cap);
+                log_warning("config.json: /process/capabilities/%s: ignoring %s: %s", set_name, name, why);
+        }
 }
 
-static int refuse(struct berth_error *err, const char *set_name, uint64_t extra, const char *why)
-{
-        _cleanup_free_ char *name = caps_name(first_cap(extra));
-        return berth_error_new(err, EPERM, "config.json: /process/capabilities/%s: %s %s",
-                               set_name, name, why);
-}
-
+/* The spec: a capability that cannot be granted MUST be logged as a
+ * warning and SHOULD NOT fail the container (a privileged container asks
+ * for every capability, also on hosts that withhold some from berth). */
 int caps_check(struct oci_capabilities *caps, struct berth_error *err)
 {
         uint64_t held = current_set(CAP_PERMITTED);
         uint64_t inheritable_now = current_set(CAP_INHERITABLE);
-        uint64_t bounding_after = current_bounding() & caps->bounding;
 
         /* capset(2) may only shrink the permitted set. */
-        uint64_t extra = caps->permitted & ~held;
-        if (extra)
-                return refuse(err, "permitted", extra,
-                              "is not held by berth itself, so the container cannot be given it");
+        uint64_t missing = (caps->permitted | caps->effective | caps->inheritable | caps->ambient |
+                            caps->bounding) & ~held;
+        warn_dropped("permitted", caps->permitted & missing, "berth itself does not hold it");
+        caps->permitted &= ~missing;
+        caps->bounding &= ~missing;
 
-        extra = caps->effective & ~caps->permitted;
-        if (extra)
-                return refuse(err, "effective", extra,
-                              "is not in the permitted set (effective must be a subset of permitted)");
+        uint64_t extra = caps->effective & ~caps->permitted;
+        warn_dropped("effective", extra & ~missing, "it is not in the permitted set");
+        caps->effective &= ~extra;
 
         /* The kernel only lets inheritable grow within the bounding set and,
          * once the effective set is gone after setuid, within permitted. */
+        uint64_t bounding_after = current_bounding() & caps->bounding;
         extra = caps->inheritable & ~(inheritable_now | (bounding_after & held));
-        if (extra)
-                return refuse(err, "inheritable", extra,
-                              "is not in the bounding set, so it cannot be inheritable");
+        warn_dropped("inheritable", extra & ~missing, "it is not in the bounding set");
+        caps->inheritable &= ~extra;
 
         /* PR_CAP_AMBIENT_RAISE fails unless the capability is both permitted
-         * and inheritable; runc ignores such entries with a warning. */
-        uint64_t ignored = caps->ambient & ~(caps->permitted & caps->inheritable);
-        for (unsigned cap = 0; ignored && cap <= 63; cap++) {
-                if (!(ignored & cap_bit(cap)))
-                        continue;
-                _cleanup_free_ char *name = caps_name(cap);
-                log_warning("config.json: /process/capabilities/ambient: ignoring %s: "
-                            "it is not both permitted and inheritable", name);
-        }
-        caps->ambient &= ~ignored;
+         * and inheritable. */
+        extra = caps->ambient & ~(caps->permitted & caps->inheritable);
+        warn_dropped("ambient", extra & ~missing, "it is not both permitted and inheritable");
+        caps->ambient &= ~extra;
+        (void) err;
         return 0;
 }
 

@@ -18,10 +18,10 @@ char *caps_name(unsigned cap);
 /* Whether `cap` is in this process's effective set right now. */
 bool caps_have_effective(unsigned cap);
 
-/* Refuse, before anything changes, sets the kernel would reject: permitted
- * beyond what berth holds, effective outside permitted, inheritable outside
- * the bounding set.  Ambient capabilities that are not also permitted and
- * inheritable are dropped from *caps with a warning, as runc does. */
+/* Reduce *caps to what can be granted, logging a warning for each
+ * capability dropped (the spec asks runtimes not to fail on them): what
+ * berth does not hold, effective outside permitted, inheritable outside the
+ * bounding set, ambient not both permitted and inheritable. */
 int caps_check(struct oci_capabilities *caps, struct berth_error *err);
 
 /* Drop every capability outside `bounding` from the bounding set.  Needs
