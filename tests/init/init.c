@@ -1,1 +1,555 @@
-int main(void) { return 0; }
+/* berth-test-init: the one program the integration tests run inside their
+ * containers.  Each subcommand reports one thing the container sees (its
+ * ids, capabilities, limits, mounts...) in a line format the bats tests can
+ * compare, or does one thing (write a file, wait for a signal, exit with a
+ * code).  Built static so a rootfs needs nothing else (tests/init/README). */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* Exit codes a test can tell apart from the program's own failures. */
+enum {
+        EXIT_USAGE = 64,         /* bad arguments to berth-test-init */
+        EXIT_OP_FAILED = 1,      /* the operation failed; errno name printed */
+};
+
+/* Capability names by number, as the kernel numbers them (capability.h):
+ * lets print-caps show names a test compares with config.json. */
+static const char *const cap_names[] = {
+        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
+        "CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP",
+        "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
+        "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
+        "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
+        "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+        "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD",
+        "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
+        "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
+        "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
+        "CAP_CHECKPOINT_RESTORE",
+};
+
+static const struct {
+        const char *name;
+        int resource;
+} rlimit_names[] = {
+        { "RLIMIT_CPU", RLIMIT_CPU },         { "RLIMIT_FSIZE", RLIMIT_FSIZE },
+        { "RLIMIT_DATA", RLIMIT_DATA },       { "RLIMIT_STACK", RLIMIT_STACK },
+        { "RLIMIT_CORE", RLIMIT_CORE },       { "RLIMIT_RSS", RLIMIT_RSS },
+        { "RLIMIT_NPROC", RLIMIT_NPROC },     { "RLIMIT_NOFILE", RLIMIT_NOFILE },
+        { "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK }, { "RLIMIT_AS", RLIMIT_AS },
+        { "RLIMIT_LOCKS", RLIMIT_LOCKS },     { "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
+        { "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE }, { "RLIMIT_NICE", RLIMIT_NICE },
+        { "RLIMIT_RTPRIO", RLIMIT_RTPRIO },   { "RLIMIT_RTTIME", RLIMIT_RTTIME },
+};
+
+/* errno as its symbolic name: tests match "EROFS", not a locale's text. */
+static const char *errno_name(int e)
+{
+        switch (e) {
+        case EACCES: return "EACCES";
+        case EPERM: return "EPERM";
+        case EROFS: return "EROFS";
+        case ENOENT: return "ENOENT";
+        case EEXIST: return "EEXIST";
+        case EISDIR: return "EISDIR";
+        case ENOTDIR: return "ENOTDIR";
+        case EBUSY: return "EBUSY";
+        case EINVAL: return "EINVAL";
+        case ENXIO: return "ENXIO";
+        case ENODEV: return "ENODEV";
+        case ENOSPC: return "ENOSPC";
+        case EFBIG: return "EFBIG";
+        case EMFILE: return "EMFILE";
+        default: return strerrorname_np(e) ? strerrorname_np(e) : "EUNKNOWN";
+        }
+}
+
+static int fail_errno(const char *what, const char *path)
+{
+        int e = errno;
+        printf("%s %s: %s\n", what, path, errno_name(e));
+        fflush(stdout);
+        return EXIT_OP_FAILED;
+}
+
+static int parse_signal(const char *s)
+{
+        static const struct { const char *name; int sig; } sigs[] = {
+                { "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT },
+                { "ABRT", SIGABRT }, { "KILL", SIGKILL }, { "USR1", SIGUSR1 },
+                { "USR2", SIGUSR2 }, { "PIPE", SIGPIPE }, { "ALRM", SIGALRM },
+                { "TERM", SIGTERM }, { "CHLD", SIGCHLD }, { "CONT", SIGCONT },
+                { "WINCH", SIGWINCH },
+        };
+        if (strncmp(s, "SIG", 3) == 0)
+                s += 3;
+        for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+                if (strcmp(s, sigs[i].name) == 0)
+                        return sigs[i].sig;
+        char *end;
+        long n = strtol(s, &end, 10);
+        return (*s && !*end && n > 0 && n < _NSIG) ? (int) n : -1;
+}
+
+static int cat_file(const char *path)
+{
+        FILE *f = fopen(path, "re");
+        if (!f)
+                return fail_errno("open", path);
+        char buf[4096];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+                fwrite(buf, 1, n, stdout);
+        bool bad = ferror(f);
+        int e = errno;
+        fclose(f);
+        if (bad) {
+                errno = e;
+                return fail_errno("read", path);
+        }
+        return 0;
+}
+
+/* print-caps: the five capability sets (hex and by name), NoNewPrivs and
+ * Seccomp from /proc/self/status, one "Key=value" line each. */
+static int cmd_print_caps(void)
+{
+        FILE *f = fopen("/proc/self/status", "re");
+        if (!f)
+                return fail_errno("open", "/proc/self/status");
+        char line[512];
+        while (fgets(line, sizeof(line), f)) {
+                char key[64];
+                char value[128];
+                if (sscanf(line, "%63[^:]:%*[ \t]%127s", key, value) != 2)
+                        continue;
+                if (strncmp(key, "Cap", 3) == 0) {
+                        unsigned long long mask = strtoull(value, NULL, 16);
+                        printf("%s=%s\n%sNames=", key, value, key);
+                        bool first = true;
+                        for (unsigned bit = 0; bit < 64; bit++) {
+                                if (!(mask & (1ULL << bit)))
+                                        continue;
+                                if (bit < sizeof(cap_names) / sizeof(cap_names[0]))
+                                        printf("%s%s", first ? "" : ",", cap_names[bit]);
+                                else
+                                        printf("%sCAP_%u", first ? "" : ",", bit);
+                                first = false;
+                        }
+                        printf("\n");
+                } else if (strcmp(key, "NoNewPrivs") == 0 || strcmp(key, "Seccomp") == 0) {
+                        printf("%s=%s\n", key, value);
+                }
+        }
+        fclose(f);
+        return 0;
+}
+
+/* rlimits: "RLIMIT_NOFILE 1024 4096" per resource, "unlimited" for infinity. */
+static int cmd_rlimits(void)
+{
+        for (size_t i = 0; i < sizeof(rlimit_names) / sizeof(rlimit_names[0]); i++) {
+                struct rlimit rl;
+                if (getrlimit(rlimit_names[i].resource, &rl) < 0)
+                        return fail_errno("getrlimit", rlimit_names[i].name);
+                printf("%s ", rlimit_names[i].name);
+                if (rl.rlim_cur == RLIM_INFINITY)
+                        printf("unlimited ");
+                else
+                        printf("%llu ", (unsigned long long) rl.rlim_cur);
+                if (rl.rlim_max == RLIM_INFINITY)
+                        printf("unlimited\n");
+                else
+                        printf("%llu\n", (unsigned long long) rl.rlim_max);
+        }
+        return 0;
+}
+
+/* ids: "uid=U euid=U gid=G egid=G groups=A,B" (groups sorted as the kernel
+ * keeps them). */
+static int cmd_ids(void)
+{
+        gid_t groups[NGROUPS_MAX];
+        int n = getgroups(NGROUPS_MAX, groups);
+        if (n < 0)
+                return fail_errno("getgroups", "");
+        printf("uid=%u euid=%u gid=%u egid=%u groups=", getuid(), geteuid(), getgid(), getegid());
+        for (int i = 0; i < n; i++)
+                printf("%s%u", i ? "," : "", groups[i]);
+        printf("\n");
+        return 0;
+}
+
+static int cmd_umask(void)
+{
+        mode_t m = umask(0);
+        umask(m);
+        printf("%04o\n", m);
+        return 0;
+}
+
+static int cmd_cwd(void)
+{
+        char buf[PATH_MAX];
+        if (!getcwd(buf, sizeof(buf)))
+                return fail_errno("getcwd", "");
+        printf("%s\n", buf);
+        return 0;
+}
+
+static int cmd_env(void)
+{
+        for (char **e = environ; *e; e++)
+                printf("%s\n", *e);
+        return 0;
+}
+
+static int cmd_hostname(void)
+{
+        struct utsname u;
+        if (uname(&u) < 0)
+                return fail_errno("uname", "");
+        printf("%s\n", u.nodename);
+        return 0;
+}
+
+/* ns: "cgroup cgroup:[4026531835]" for each entry of /proc/self/ns. */
+static int cmd_ns(void)
+{
+        static const char *const names[] = { "cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts" };
+        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+                char path[64], target[128];
+                snprintf(path, sizeof(path), "/proc/self/ns/%s", names[i]);
+                ssize_t n = readlink(path, target, sizeof(target) - 1);
+                if (n < 0)
+                        continue; /* a kernel without that namespace type */
+                target[n] = '\0';
+                printf("%s %s\n", names[i], target);
+        }
+        return 0;
+}
+
+/* fds: "N -> target" for each open descriptor but the one reading the dir. */
+static int cmd_fds(void)
+{
+        DIR *d = opendir("/proc/self/fd");
+        if (!d)
+                return fail_errno("opendir", "/proc/self/fd");
+        struct dirent *de;
+        while ((de = readdir(d))) {
+                if (de->d_name[0] == '.' || atoi(de->d_name) == dirfd(d))
+                        continue;
+                char path[PATH_MAX], target[PATH_MAX];
+                snprintf(path, sizeof(path), "/proc/self/fd/%s", de->d_name);
+                ssize_t n = readlink(path, target, sizeof(target) - 1);
+                target[n < 0 ? 0 : n] = '\0';
+                printf("%s -> %s\n", de->d_name, target);
+        }
+        closedir(d);
+        return 0;
+}
+
+/* write FILE [CONTENT]: create/truncate and write; "ok" or "write FILE: EROFS". */
+static int cmd_write(const char *path, const char *content)
+{
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0)
+                return fail_errno("write", path);
+        size_t len = strlen(content);
+        if (write(fd, content, len) != (ssize_t) len) {
+                int e = errno;
+                close(fd);
+                errno = e;
+                return fail_errno("write", path);
+        }
+        close(fd);
+        printf("ok\n");
+        return 0;
+}
+
+/* open FILE: open for reading and read a little; "ok N" (bytes read) or
+ * "open FILE: EACCES". */
+static int cmd_open(const char *path)
+{
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        if (fd < 0)
+                return fail_errno("open", path);
+        char buf[256];
+        ssize_t n = read(fd, buf, sizeof(buf));
+        int e = errno;
+        close(fd);
+        if (n < 0) {
+                errno = e;
+                return fail_errno("read", path);
+        }
+        printf("ok %zd\n", n);
+        return 0;
+}
+
+/* devnum PATH: "c 1:3 0666" (type, major:minor, permission bits). */
+static int cmd_devnum(const char *path)
+{
+        struct stat st;
+        if (lstat(path, &st) < 0)
+                return fail_errno("stat", path);
+        char type = S_ISCHR(st.st_mode) ? 'c' : S_ISBLK(st.st_mode) ? 'b' :
+                    S_ISLNK(st.st_mode) ? 'l' : S_ISDIR(st.st_mode) ? 'd' :
+                    S_ISFIFO(st.st_mode) ? 'p' : S_ISREG(st.st_mode) ? 'f' : '?';
+        printf("%c %u:%u %04o %u:%u\n", type, major(st.st_rdev), minor(st.st_rdev),
+               st.st_mode & 07777, st.st_uid, st.st_gid);
+        return 0;
+}
+
+static volatile sig_atomic_t caught_signal;
+static void remember_signal(int sig)
+{
+        caught_signal = sig;
+}
+
+static int install_handler(int sig)
+{
+        struct sigaction sa = { .sa_handler = remember_signal };
+        sigemptyset(&sa.sa_mask);
+        return sigaction(sig, &sa, NULL);
+}
+
+/* Tell the test we are ready: a file it can wait for, if one was named. */
+static int announce_ready(const char *ready_file)
+{
+        if (!ready_file)
+                return 0;
+        int fd = open(ready_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0)
+                return fail_errno("write", ready_file);
+        close(fd);
+        return 0;
+}
+
+/* pause [EXIT_ON_TERM [READYFILE]]: sleep until killed.  With a number, a
+ * handled SIGTERM exits with that code; without one SIGTERM is not handled
+ * (and so, for a PID namespace's init, ignored). */
+static int cmd_pause(int argc, char **argv)
+{
+        int term_code = -1;
+        if (argc > 0)
+                term_code = atoi(argv[0]);
+        if (term_code >= 0 && install_handler(SIGTERM) < 0)
+                return fail_errno("sigaction", "SIGTERM");
+        if (announce_ready(argc > 1 ? argv[1] : NULL))
+                return EXIT_OP_FAILED;
+        for (;;) {
+                pause();
+                if (caught_signal == SIGTERM && term_code >= 0)
+                        return term_code;
+        }
+}
+
+/* trap SIG [READYFILE]: wait for SIG, print "caught SIGNAME (N)", exit 0. */
+static int cmd_trap(const char *signame, const char *ready_file)
+{
+        int sig = parse_signal(signame);
+        if (sig < 0) {
+                fprintf(stderr, "berth-test-init: unknown signal %s\n", signame);
+                return EXIT_USAGE;
+        }
+        sigset_t block, old;
+        sigemptyset(&block);
+        sigaddset(&block, sig);
+        sigprocmask(SIG_BLOCK, &block, &old);
+        if (install_handler(sig) < 0)
+                return fail_errno("sigaction", signame);
+        if (announce_ready(ready_file))
+                return EXIT_OP_FAILED;
+        while (caught_signal != sig)
+                sigsuspend(&old);
+        printf("caught %s (%d)\n", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", sig);
+        return 0;
+}
+
+/* kill-self SIG: die by SIG (default disposition restored first).  Only a
+ * process that is not a PID namespace's init can do this: the kernel drops
+ * default-disposition signals an init sends itself. */
+static int cmd_kill_self(const char *signame)
+{
+        int sig = parse_signal(signame);
+        if (sig < 0) {
+                fprintf(stderr, "berth-test-init: unknown signal %s\n", signame);
+                return EXIT_USAGE;
+        }
+        signal(sig, SIG_DFL);
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, sig);
+        sigprocmask(SIG_UNBLOCK, &set, NULL);
+        fflush(stdout);
+        kill(getpid(), sig);
+        printf("still alive after SIG%s\n", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
+        return EXIT_OP_FAILED;
+}
+
+static int cmd_personality(void)
+{
+        int p = personality(0xffffffff);
+        if (p < 0)
+                return fail_errno("personality", "");
+        struct utsname u;
+        uname(&u);
+        printf("personality=0x%x machine=%s\n", p, u.machine);
+        return 0;
+}
+
+/* isatty: "0 /dev/pts/0" or "0 not-a-tty" for stdin, stdout, stderr. */
+static int cmd_isatty(void)
+{
+        for (int fd = 0; fd <= 2; fd++) {
+                const char *name = isatty(fd) ? ttyname(fd) : NULL;
+                printf("%d %s\n", fd, name ? name : "not-a-tty");
+        }
+        return 0;
+}
+
+/* Receive one file descriptor sent with SCM_RIGHTS on a connected socket. */
+static int receive_fd(int conn)
+{
+        char data[1];
+        char control[CMSG_SPACE(sizeof(int))];
+        struct iovec iov = { .iov_base = data, .iov_len = sizeof(data) };
+        struct msghdr msg = {
+                .msg_iov = &iov, .msg_iovlen = 1,
+                .msg_control = control, .msg_controllen = sizeof(control),
+        };
+        if (recvmsg(conn, &msg, MSG_CMSG_CLOEXEC) < 0)
+                return -1;
+        struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+        if (!cmsg || cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS) {
+                errno = EBADMSG;
+                return -1;
+        }
+        int fd;
+        memcpy(&fd, CMSG_DATA(cmsg), sizeof(fd));
+        return fd;
+}
+
+/* recv-tty SOCKET: the --console-socket end, run on the host.  Listen on
+ * SOCKET, take the pty master a runtime sends, copy what the container
+ * writes to its terminal to stdout until the terminal closes. */
+static int cmd_recv_tty(const char *path)
+{
+        int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (s < 0)
+                return fail_errno("socket", path);
+        struct sockaddr_un addr = { .sun_family = AF_UNIX };
+        if (strlen(path) >= sizeof(addr.sun_path)) {
+                fprintf(stderr, "berth-test-init: socket path too long: %s\n", path);
+                return EXIT_USAGE;
+        }
+        strcpy(addr.sun_path, path);
+        if (bind(s, (struct sockaddr *) &addr, sizeof(addr)) < 0 || listen(s, 1) < 0)
+                return fail_errno("bind", path);
+        int conn = accept4(s, NULL, NULL, SOCK_CLOEXEC);
+        if (conn < 0)
+                return fail_errno("accept", path);
+        int master = receive_fd(conn);
+        if (master < 0)
+                return fail_errno("recvmsg", path);
+        close(conn);
+        close(s);
+        char buf[4096];
+        ssize_t n;
+        /* EIO once the last slave descriptor is closed: the normal end. */
+        while ((n = read(master, buf, sizeof(buf))) > 0)
+                fwrite(buf, 1, n, stdout);
+        return 0;
+}
+
+static int usage(void)
+{
+        fprintf(stderr,
+                "usage: berth-test-init COMMAND [ARGS]\n"
+                "  pid | ppid | print-caps | rlimits | ids | umask | cwd | env | hostname\n"
+                "  ns | fds | mounts | personality | cat FILE | write FILE [CONTENT]\n"
+                "  open FILE | devnum PATH | pause [EXIT_ON_TERM [READYFILE]]\n"
+                "  trap SIG [READYFILE] | exit N | kill-self SIG | isatty\n"
+                "  recv-tty SOCKET (on the host: the --console-socket receiver)\n");
+        return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+        /* The tests read our output through pipes and files: line-buffer it
+         * so nothing is lost when a signal ends us. */
+        setvbuf(stdout, NULL, _IOLBF, 0);
+        if (argc < 2)
+                return usage();
+        const char *cmd = argv[1];
+        int nargs = argc - 2;
+        char **args = argv + 2;
+
+        if (strcmp(cmd, "pid") == 0)
+                return printf("%d\n", getpid()) < 0;
+        if (strcmp(cmd, "ppid") == 0)
+                return printf("%d\n", getppid()) < 0;
+        if (strcmp(cmd, "print-caps") == 0)
+                return cmd_print_caps();
+        if (strcmp(cmd, "rlimits") == 0)
+                return cmd_rlimits();
+        if (strcmp(cmd, "ids") == 0)
+                return cmd_ids();
+        if (strcmp(cmd, "umask") == 0)
+                return cmd_umask();
+        if (strcmp(cmd, "cwd") == 0)
+                return cmd_cwd();
+        if (strcmp(cmd, "env") == 0)
+                return cmd_env();
+        if (strcmp(cmd, "hostname") == 0)
+                return cmd_hostname();
+        if (strcmp(cmd, "ns") == 0)
+                return cmd_ns();
+        if (strcmp(cmd, "fds") == 0)
+                return cmd_fds();
+        if (strcmp(cmd, "mounts") == 0)
+                return cat_file("/proc/self/mountinfo");
+        if (strcmp(cmd, "personality") == 0)
+                return cmd_personality();
+        if (strcmp(cmd, "cat") == 0 && nargs == 1)
+                return cat_file(args[0]);
+        if (strcmp(cmd, "write") == 0 && (nargs == 1 || nargs == 2))
+                return cmd_write(args[0], nargs == 2 ? args[1] : "");
+        if (strcmp(cmd, "open") == 0 && nargs == 1)
+                return cmd_open(args[0]);
+        if (strcmp(cmd, "devnum") == 0 && nargs == 1)
+                return cmd_devnum(args[0]);
+        if (strcmp(cmd, "pause") == 0 && nargs <= 2)
+                return cmd_pause(nargs, args);
+        if (strcmp(cmd, "trap") == 0 && (nargs == 1 || nargs == 2))
+                return cmd_trap(args[0], nargs == 2 ? args[1] : NULL);
+        if (strcmp(cmd, "exit") == 0 && nargs == 1)
+                return atoi(args[0]);
+        if (strcmp(cmd, "kill-self") == 0 && nargs == 1)
+                return cmd_kill_self(args[0]);
+        if (strcmp(cmd, "isatty") == 0)
+                return cmd_isatty();
+        if (strcmp(cmd, "recv-tty") == 0 && nargs == 1)
+                return cmd_recv_tty(args[0]);
+        return usage();
+}

@@ -1,0 +1,138 @@
+#!/bin/bash
+# Runs every berth test and ends with one line: "N passed, N failed" (and
+# ", N skipped" when some were), summed over the C unit tests (make check)
+# and the bats integration suites.  Exits non-zero if any test failed.
+#
+#   tests/run.sh [FILE.bats...]    (with files: only those bats files)
+#
+# RUNTIME=/usr/sbin/runc runs the integration suites against another
+# runc-compatible runtime (the unit tests are berth's own and are then not
+# run); BUILD_DIR (default <repo>/_build) is where berth is built.
+#
+# The suites in tests/integration/ run in a private mount namespace with a
+# fresh cgroup2 mounted at /sys/fs/cgroup, so every runtime sees a cgroup v2
+# host whatever this host has; tests/integration/host/ runs on the host as
+# it is (berth only: on a hybrid host other runtimes would use v1 groups).
+set -uo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export BUILD_DIR=${BUILD_DIR:-$repo/_build}
+export RUNTIME=${RUNTIME:-$BUILD_DIR/berth}
+passed=0 failed=0 skipped=0
+
+summary() {
+    local line="$passed passed, $failed failed"
+    [ "$skipped" -eq 0 ] || line+=", $skipped skipped"
+    echo
+    echo "$line"
+    [ "$failed" -eq 0 ] && [ $((passed + skipped)) -gt 0 ]
+    exit $?
+}
+
+is_berth() { [[ $(basename "$RUNTIME") == berth* ]]; }
+
+if [ "$(id -u)" != 0 ]; then
+    echo "run.sh: the integration tests need root" >&2
+    failed=1
+    summary
+fi
+
+# ---- build ----------------------------------------------------------------
+if is_berth; then build_args=(); else build_args=(--test-only); fi
+if ! "$repo/scripts/build" "${build_args[@]}"; then
+    echo "run.sh: the build failed" >&2
+    failed=1
+    summary
+fi
+work=$(mktemp -d /tmp/berth-tests.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+# ---- C unit tests ---------------------------------------------------------
+# Each test program prints TAP lines ("ok N - name"); automake keeps them in
+# tests/unit/<program>.log and the program's verdict in <program>.trs.
+run_unit_tests() {
+    echo "== unit tests (make check)"
+    rm -f "$BUILD_DIR"/tests/unit/*.log "$BUILD_DIR"/tests/unit/*.trs
+    make -C "$BUILD_DIR" -s -j"${JOBS:-2}" check >"$work/unit.out" 2>&1
+    local trs log ok notok skip result
+    local found=0
+    for trs in "$BUILD_DIR"/tests/unit/*.trs; do
+        [ -e "$trs" ] || continue
+        found=1
+        log=${trs%.trs}.log
+        result=$(sed -n 's/^:test-result: //p' "$trs" | head -1)
+        ok=$(grep -cE '^ok ' "$log" || true)
+        notok=$(grep -cE '^not ok ' "$log" || true)
+        skip=$(grep -ciE '^ok .*# skip' "$log" || true)
+        if [ $((ok + notok)) -eq 0 ]; then
+            case $result in
+            PASS) ok=1 ;;
+            SKIP) skip=1 ;;
+            *) notok=1 ;;
+            esac
+        elif [[ $result == FAIL || $result == ERROR ]] && [ "$notok" -eq 0 ]; then
+            notok=1 # died before reporting a failure
+        fi
+        printf '  %-28s %s (%d ok, %d not ok)\n' "$(basename "${trs%.trs}")" "$result" \
+            $((ok - skip)) "$notok"
+        grep -E '^(not ok|#)' "$log" | sed 's/^/    /'
+        passed=$((passed + ok - skip))
+        skipped=$((skipped + skip))
+        failed=$((failed + notok))
+    done
+    if [ "$found" -eq 0 ]; then
+        failed=$((failed + 1))
+        echo "  make check failed before running any test:"
+        tail -30 "$work/unit.out" | sed 's/^/    /'
+    fi
+}
+
+# ---- bats -------------------------------------------------------------------
+# count_tap FILE: add a bats TAP report to the totals.
+count_tap() {
+    local ok notok skip
+    if [ ! -s "$1" ]; then
+        echo "  (no report: bats did not run)"
+        failed=$((failed + 1))
+        return
+    fi
+    ok=$(grep -cE '^ok ' "$1" || true)
+    skip=$(grep -cE '^ok .* # skip' "$1" || true)
+    notok=$(grep -cE '^not ok ' "$1" || true)
+    passed=$((passed + ok - skip))
+    skipped=$((skipped + skip))
+    failed=$((failed + notok))
+}
+
+run_bats_private() {
+    echo "== integration tests: $RUNTIME (private mount namespace, cgroup2 at /sys/fs/cgroup)"
+    mkdir -p "$work/private"
+    unshare --mount --propagation private -- bash -c '
+        set -e
+        mount -t cgroup2 cgroup2 /sys/fs/cgroup
+        out=$1; shift
+        exec bats --report-formatter tap --output "$out" "$@"' \
+        _ "$work/private" "$@"
+    count_tap "$work/private/report.tap"
+}
+
+run_bats_host() {
+    echo "== integration tests: $RUNTIME directly on this host's cgroups"
+    mkdir -p "$work/host"
+    bats --report-formatter tap --output "$work/host" "$@"
+    count_tap "$work/host/report.tap"
+}
+
+private_files=() host_files=()
+if [ $# -gt 0 ]; then
+    for f in "$@"; do
+        if [[ $f == */host/* ]]; then host_files+=("$f"); else private_files+=("$f"); fi
+    done
+else
+    private_files=("$repo"/tests/integration/*.bats)
+    host_files=("$repo"/tests/integration/host/*.bats)
+    if is_berth; then run_unit_tests; else echo "== unit tests: skipped (they test berth, not $RUNTIME)"; fi
+fi
+[ ${#private_files[@]} -eq 0 ] || run_bats_private "${private_files[@]}"
+[ ${#host_files[@]} -eq 0 ] || run_bats_host "${host_files[@]}"
+summary
