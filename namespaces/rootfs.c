@@ -607,7 +607,10 @@ int rootfs_finalize(const struct rootfs_context *ctx, struct berth_error *err)
                 return r;
         if (cfg->root.readonly && (r = remount_readonly("/", err)) < 0)
                 return berth_error_prefix(err, "config.json: /root/readonly");
-        unsigned long propagation = rootfs_propagation(cfg);
+        /* The whole tree got rootfsPropagation before the mounts (see
+         * rootfs_prepare); here only the new root mount itself takes it, so
+         * a bind that asked for its own ("rshared" on a volume) keeps it. */
+        unsigned long propagation = rootfs_propagation(cfg) & ~(unsigned long) MS_REC;
         if (propagation && mount(NULL, "/", NULL, propagation, NULL) < 0)
                 return berth_error_errno(err, errno, "config.json: /linux/rootfsPropagation: set the propagation of /");
         return 0;

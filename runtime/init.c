@@ -101,6 +101,24 @@ static int open_exec_fifo(const struct init_context *ctx, int *fd, struct berth_
         return 0;
 }
 
+/* The terminal is made after pivot_root, from the container's own devpts,
+ * and its master handed to the console socket or to berth run. */
+static int setup_terminal(const struct init_context *ctx, struct berth_error *err)
+{
+        if (!ctx->cfg->process.terminal)
+                return 0;
+        _cleanup_close_ int master = -1;
+        int r = terminal_create_in_container(&ctx->cfg->process, &master, err);
+        if (r < 0)
+                return r;
+        if (ctx->console_fd >= 0) {
+                r = terminal_send_master(ctx->console_fd, master, err);
+                close(ctx->console_fd);
+                return r;
+        }
+        return sync_send_fd(ctx->sync_fd, SYNC_TERMINAL, master, err);
+}
+
 /* The state documents the init's own hooks read, "creating" then
  * "created", NUL-separated in one buffer (see spawn.c). */
 struct init_hook_state {
@@ -163,25 +181,12 @@ static int setup_rootfs(const struct init_context *ctx, const struct init_hook_s
         r = process_apply_sysctl(ctx->cfg, err);
         if (r < 0)
                 return r;
-        return rootfs_finalize(&rctx, err);
-}
-
-/* The terminal is made after pivot_root, from the container's own devpts,
- * and its master handed to the console socket or to berth run. */
-static int setup_terminal(const struct init_context *ctx, struct berth_error *err)
-{
-        if (!ctx->cfg->process.terminal)
-                return 0;
-        _cleanup_close_ int master = -1;
-        int r = terminal_create_in_container(&ctx->cfg->process, &master, err);
+        /* Before finalize: /dev/console is bound in /dev while /dev may
+         * still be written to. */
+        r = setup_terminal(ctx, err);
         if (r < 0)
                 return r;
-        if (ctx->console_fd >= 0) {
-                r = terminal_send_master(ctx->console_fd, master, err);
-                close(ctx->console_fd);
-                return r;
-        }
-        return sync_send_fd(ctx->sync_fd, SYNC_TERMINAL, master, err);
+        return rootfs_finalize(&rctx, err);
 }
 
 static int setup_process(const struct init_context *ctx, char **exe, struct berth_error *err)
@@ -219,9 +224,6 @@ static int init_setup(const struct init_context *ctx, struct init_hook_state *hs
         if (r < 0)
                 return r;
         r = setup_rootfs(ctx, hs, err);
-        if (r < 0)
-                return r;
-        r = setup_terminal(ctx, err);
         if (r < 0)
                 return r;
         return setup_process(ctx, exe, err);

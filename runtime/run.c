@@ -149,6 +149,7 @@ int container_run(const struct container_options *opts, int *exit_code, struct b
         if (r < 0)
                 return r;
         *exit_code = r;
+        log_debug("container %s: init exited, exit code %d", opts->id, r);
         if (opts->keep)
                 return 0;
         struct berth_error del = { 0 };

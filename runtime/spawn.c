@@ -253,6 +253,9 @@ static int start_init(struct spawned *sp, const struct container_options *opts, 
                 container_init(&ctx);
         }
         sp->pid = pid;
+        log_debug("container %s: init is pid %d (clone flags 0x%llx, %s)", sp->st.id, pid,
+                  (unsigned long long) sp->plan.clone_flags,
+                  placed ? "born in its cgroup" : "moved into its cgroup");
         if (!placed) {
                 r = cgroup_enter(&sp->cg, pid, err);
                 if (r < 0)
@@ -307,6 +310,7 @@ static int record_state(struct spawned *sp, const struct container_options *opts
         int r = state_save(&sp->sd, &sp->st, err);
         if (r < 0)
                 return r;
+        log_debug("container %s: created, state in %s", sp->st.id, sp->sd.path);
         if (opts->pid_file)
                 return write_pid_file(opts->pid_file, sp->pid, err);
         return 0;
@@ -332,6 +336,8 @@ int container_spawn(const struct container_options *opts, bool via_fifo,
         r = load_config(bundle, &config_json, &config_len, &sp->cfg, err);
         if (r < 0)
                 return r;
+        log_debug("container %s: %s/config.json parsed (ociVersion %s, %zu mounts)", opts->id, bundle,
+                  sp->cfg->oci_version, sp->cfg->n_mounts);
         r = ns_plan_build(sp->cfg, &sp->plan, err);
         if (r < 0)
                 return r;
@@ -353,6 +359,7 @@ int container_spawn(const struct container_options *opts, bool via_fifo,
         r = cgroup_create(sp->cfg, opts->id, &sp->cg, err);
         if (r < 0)
                 return r;
+        log_debug("container %s: cgroup %s", opts->id, sp->cg.abs_path);
         fill_state(sp, opts->id, bundle, rootfs);
         r = keep_config_for_hooks(sp, config_json, config_len, err);
         if (r < 0)

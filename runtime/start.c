@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/log.h"
 #include "runtime/hooks.h"
 #include "runtime/state.h"
 
@@ -42,6 +43,7 @@ int container_start(const char *root, const char *id, struct berth_error *err)
         r = release_init(&sd, err);
         if (r < 0)
                 return r;
+        log_debug("container %s: started", id);
         st.status = STATUS_RUNNING;
         hooks_run_saved(&sd, &st, false);
         return 0;

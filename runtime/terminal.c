@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <termios.h>
@@ -18,8 +20,34 @@
 _Static_assert(sizeof(struct termios) <= sizeof(((struct terminal_proxy *) 0)->saved_termios),
                "saved_termios too small");
 
+/* /dev/console is the container's terminal, as with runc and crun: the
+ * slave bound over a file made in the container's /dev.  Both ends go
+ * through fds, and O_NOFOLLOW refuses a symlink the image may have put
+ * there (CVE-2025-52565). */
+static int bind_console(int slave, struct berth_error *err)
+{
+        _cleanup_close_ int target = open("/dev/console", O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (target < 0 && errno == EEXIST) {
+                /* Already there (a device node, or a bind of the host's /dev):
+                 * mount over it without opening the device itself. */
+                struct stat st;
+                target = open("/dev/console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+                if (target >= 0 && fstat(target, &st) == 0 && S_ISLNK(st.st_mode))
+                        return berth_error_new(err, ELOOP, "/dev/console in the container is a symlink");
+        }
+        if (target < 0)
+                return berth_error_errno(err, errno, "create /dev/console");
+        char src[64], dst[64];
+        snprintf(src, sizeof(src), "/proc/self/fd/%d", slave);
+        snprintf(dst, sizeof(dst), "/proc/self/fd/%d", target);
+        if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
+                return berth_error_errno(err, errno, "bind the terminal to /dev/console");
+        return 0;
+}
+
 int terminal_create_in_container(const struct oci_process *proc, int *master, struct berth_error *err)
 {
+        int r;
         _cleanup_close_ int ptm = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
         if (ptm < 0)
                 return berth_error_errno(err, errno, "open /dev/ptmx in the container");
@@ -38,6 +66,9 @@ int terminal_create_in_container(const struct oci_process *proc, int *master, st
                                       .ws_col = (unsigned short) proc->console_size.width };
                 ioctl(slave, TIOCSWINSZ, &ws);
         }
+        r = bind_console(slave, err);
+        if (r < 0)
+                return r;
         if (setsid() < 0)
                 return berth_error_errno(err, errno, "setsid");
         if (ioctl(slave, TIOCSCTTY, 0) < 0)
