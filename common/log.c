@@ -34,20 +34,10 @@ bool log_debug_enabled(void)
         return log_debug_on;
 }
 
-static void format_time(char *buf, size_t size)
-{
-        struct timespec ts;
-        struct tm tm;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        gmtime_r(&ts.tv_sec, &tm);
-        size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-        snprintf(buf + n, size - n, ".%09ldZ", ts.tv_nsec);
-}
-
 static void write_line(int fd, const char *level, const char *msg)
 {
         char when[64];
-        format_time(when, sizeof(when));
+        format_rfc3339_now(when, sizeof(when));
         if (log_fmt == LOG_FORMAT_JSON) {
                 json_t *o = json_pack("{s:s, s:s, s:s}", "level", level, "msg", msg, "time", when);
                 char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;

@@ -30,5 +30,13 @@ int mkdir_p(const char *path, mode_t mode, struct berth_error *err);
 /* Write all of buf to fd, retrying on EINTR and short writes. */
 ssize_t write_all(int fd, const void *buf, size_t len);
 
+/* The current time in RFC 3339 with nanoseconds, UTC
+ * ("2026-11-24T21:31:27.297296304Z"), as runc writes it in state and logs. */
+void format_rfc3339_now(char *buf, size_t size);
+
+/* sendmsg `data` with `fd` attached (SCM_RIGHTS), retrying on EINTR and
+ * without SIGPIPE; returns 0 or a negative errno. */
+int send_with_fd(int sock, const void *data, size_t len, int fd);
+
 /* Parse a decimal integer that must fill the whole string. */
 int parse_long(const char *s, long *out);

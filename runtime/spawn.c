@@ -93,16 +93,6 @@ static int validate_terminal(const struct oci_config *cfg, const struct containe
         return 0;
 }
 
-static void format_rfc3339_now(char *buf, size_t size)
-{
-        struct timespec ts;
-        struct tm tm;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        gmtime_r(&ts.tv_sec, &tm);
-        size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-        snprintf(buf + n, size - n, ".%09ldZ", ts.tv_nsec);
-}
-
 static void fill_state(struct spawned *sp, const char *id, const char *bundle, const char *rootfs)
 {
         char created[64];

@@ -63,24 +63,9 @@ int sync_send_error(int fd, const struct berth_error *failure)
 int sync_send_fd(int fd, enum sync_type type, int passfd, struct berth_error *err)
 {
         struct sync_msg m = { .type = type };
-        struct iovec iov = { .iov_base = &m, .iov_len = offsetof(struct sync_msg, msg) + 1 };
-        union {
-                char buf[CMSG_SPACE(sizeof(int))];
-                struct cmsghdr align;
-        } control = { 0 };
-        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-                              .msg_control = control.buf, .msg_controllen = sizeof(control.buf) };
-        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(c), &passfd, sizeof(int));
-        ssize_t n;
-        do
-                n = sendmsg(fd, &msg, MSG_NOSIGNAL);
-        while (n < 0 && errno == EINTR);
-        if (n < 0)
-                return berth_error_errno(err, errno, "sync: send %s", sync_type_name(type));
+        int r = send_with_fd(fd, &m, offsetof(struct sync_msg, msg) + 1, passfd);
+        if (r < 0)
+                return berth_error_errno(err, -r, "sync: send %s", sync_type_name(type));
         return 0;
 }
 

@@ -80,39 +80,18 @@ int terminal_create_in_container(const struct oci_process *proc, int *master, st
         return 0;
 }
 
-int fd_send(int sock, int fd, const void *data, size_t len, struct berth_error *err)
-{
-        char byte = 0;
-        struct iovec iov = { .iov_base = len ? (void *) data : &byte, .iov_len = len ? len : 1 };
-        union {
-                char buf[CMSG_SPACE(sizeof(int))];
-                struct cmsghdr align;
-        } control = { 0 };
-        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-                              .msg_control = control.buf, .msg_controllen = sizeof(control.buf) };
-        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(c), &fd, sizeof(int));
-        ssize_t n;
-        /* The data is runc's convention: the name of the terminal (callers
-         * such as containerd read the fd and ignore the text). */
-        do
-                n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-        while (n < 0 && errno == EINTR);
-        if (n < 0)
-                return berth_error_errno(err, errno, "send the terminal");
-        return 0;
-}
-
 int terminal_send_master(int sock, int master, struct berth_error *err)
 {
         char name[64] = "/dev/ptmx";
         int n = -1;
         if (ioctl(master, TIOCGPTN, &n) == 0)
                 snprintf(name, sizeof(name), "/dev/pts/%d", n);
-        return fd_send(sock, master, name, strlen(name), err);
+        /* The text is runc's convention, the terminal's name; callers such
+         * as containerd take the fd and ignore it. */
+        int r = send_with_fd(sock, name, strlen(name), master);
+        if (r < 0)
+                return berth_error_errno(err, -r, "--console-socket: send the terminal");
+        return 0;
 }
 
 int console_socket_connect(const char *path, int *fd, struct berth_error *err)

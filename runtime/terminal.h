@@ -15,8 +15,6 @@
  * stdout, stderr and the controlling terminal, return the master. */
 int terminal_create_in_container(const struct oci_process *proc, int *master, struct berth_error *err);
 
-/* SCM_RIGHTS over a unix socket, with `data` as the message's bytes. */
-int fd_send(int sock, int fd, const void *data, size_t len, struct berth_error *err);
 /* Send the master to a --console-socket, named as runc names it. */
 int terminal_send_master(int sock, int master, struct berth_error *err);
 
