@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <sys/file.h>
 #include <sys/wait.h>
@@ -103,6 +104,14 @@ static void run_poststart(struct spawned *sp)
 {
         if (!hooks_any(&sp->cfg->hooks.poststart))
                 return;
+        /* poststart must follow the exec: the init's end of the sync
+         * channel is close-on-exec, so end-of-file here means it happened
+         * (or the init died). */
+        struct sync_msg ignored;
+        ssize_t n;
+        do
+                n = recv(sp->sync_fd, &ignored, sizeof(ignored), 0);
+        while (n > 0 || (n < 0 && errno == EINTR));
         struct berth_error err = { 0 };
         _cleanup_free_ char *state = NULL;
         sp->st.status = STATUS_RUNNING;

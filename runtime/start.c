@@ -3,6 +3,7 @@
 #include "runtime/container.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
@@ -10,20 +11,46 @@
 #include "runtime/hooks.h"
 #include "runtime/state.h"
 
-static int release_init(const struct state_dir *sd, struct berth_error *err)
+static int open_fifo(const struct state_dir *sd, int flags, int *fd, struct berth_error *err)
 {
-        /* O_NONBLOCK: with no reader (the init died) open fails with ENXIO
-         * at once instead of hanging. */
-        _cleanup_close_ int fd = openat(sd->dir_fd, EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-        if (fd < 0) {
-                if (errno == ENXIO)
-                        return berth_error_new(err, ESRCH, "container %s: its init is gone", sd->id);
-                return berth_error_errno(err, errno, "open %s/exec.fifo", sd->path);
+        *fd = openat(sd->dir_fd, EXEC_FIFO, flags | O_NONBLOCK | O_CLOEXEC);
+        if (*fd >= 0)
+                return 0;
+        if (errno == ENXIO)
+                return berth_error_new(err, ESRCH, "container %s: its init is gone", sd->id);
+        return berth_error_errno(err, errno, "open %s/%s", sd->path, EXEC_FIFO);
+}
+
+/* One byte on exec.fifo releases the init; with no reader (the init died)
+ * the non-blocking open fails at once with ENXIO instead of hanging.
+ *
+ * With until_exec, return only once the process was executed (poststart
+ * must run after that).  The init's fifo fd (read-write, close-on-exec) is
+ * then the fifo's last writer: when it goes, at execve or death, a reader
+ * sees POLLHUP.  Linux reports that hang-up only for writers that opened
+ * after the reader did, hence the second, empty open of a writer. */
+static int release_init(const struct state_dir *sd, bool until_exec, struct berth_error *err)
+{
+        _cleanup_close_ int writer = -1, reader = -1;
+        int r = open_fifo(sd, O_WRONLY, &writer, err);
+        if (r < 0)
+                return r;
+        if (until_exec && (r = open_fifo(sd, O_RDONLY, &reader, err)) < 0)
+                return r;
+        if (write(writer, "0", 1) != 1)
+                return berth_error_errno(err, errno, "write %s/%s", sd->path, EXEC_FIFO);
+        close(steal_fd(&writer));
+        if (until_exec) {
+                if ((r = open_fifo(sd, O_WRONLY, &writer, err)) < 0)
+                        return r;
+                close(steal_fd(&writer));
         }
-        if (write(fd, "0", 1) != 1)
-                return berth_error_errno(err, errno, "write %s/exec.fifo", sd->path);
         if (unlinkat(sd->dir_fd, EXEC_FIFO, 0) < 0)
-                return berth_error_errno(err, errno, "remove %s/exec.fifo", sd->path);
+                return berth_error_errno(err, errno, "remove %s/%s", sd->path, EXEC_FIFO);
+        struct pollfd p = { .fd = reader, .events = 0 };
+        while (until_exec && poll(&p, 1, -1) < 0)
+                if (errno != EINTR)
+                        return berth_error_errno(err, errno, "wait for container %s to exec", sd->id);
         return 0;
 }
 
@@ -40,7 +67,10 @@ int container_start(const char *root, const char *id, struct berth_error *err)
         if (st.status != STATUS_CREATED)
                 return berth_error_new(err, EINVAL, "cannot start a container that is %s (only a created one)",
                                        container_status_name(st.status));
-        r = release_init(&sd, err);
+        /* Only containers with poststart or poststop hooks keep their
+         * config; only poststart needs to wait for the exec. */
+        bool hooks = faccessat(sd.dir_fd, HOOKS_CONFIG, F_OK, 0) == 0;
+        r = release_init(&sd, hooks, err);
         if (r < 0)
                 return r;
         log_debug("container %s: started", id);
