@@ -21,21 +21,22 @@
 static const struct {
         const char *name;      /* as the spec writes it */
         int clone_flag;
+        const char *own;       /* berth's own, in /proc/self/ns, that clone3 hands on */
 } ns_info[OCI_NS_COUNT] = {
-        [OCI_NS_PID]     = { "pid",     CLONE_NEWPID },
-        [OCI_NS_NETWORK] = { "network", CLONE_NEWNET },
-        [OCI_NS_MOUNT]   = { "mount",   CLONE_NEWNS },
-        [OCI_NS_IPC]     = { "ipc",     CLONE_NEWIPC },
-        [OCI_NS_UTS]     = { "uts",     CLONE_NEWUTS },
-        [OCI_NS_USER]    = { "user",    CLONE_NEWUSER },
-        [OCI_NS_CGROUP]  = { "cgroup",  CLONE_NEWCGROUP },
-        [OCI_NS_TIME]    = { "time",    CLONE_NEWTIME },
+        [OCI_NS_PID]     = { "pid",     CLONE_NEWPID,    "pid_for_children" },
+        [OCI_NS_NETWORK] = { "network", CLONE_NEWNET,    "net" },
+        [OCI_NS_MOUNT]   = { "mount",   CLONE_NEWNS,     "mnt" },
+        [OCI_NS_IPC]     = { "ipc",     CLONE_NEWIPC,    "ipc" },
+        [OCI_NS_UTS]     = { "uts",     CLONE_NEWUTS,    "uts" },
+        [OCI_NS_USER]    = { "user",    CLONE_NEWUSER,   "user" },
+        [OCI_NS_CGROUP]  = { "cgroup",  CLONE_NEWCGROUP, "cgroup" },
+        [OCI_NS_TIME]    = { "time",    CLONE_NEWTIME,   "time_for_children" },
 };
 
 /* The order the container's init joins namespaces by path: the user
  * namespace first, because it grants the capabilities to join namespaces it
- * owns; mount last, because setns(CLONE_NEWNS) also moves root and cwd.  pid
- * and time are joined by berth before clone3. */
+ * owns; mount last, because setns(CLONE_NEWNS) also moves root and cwd.
+ * Those berth joins before clone3 (joined_by_berth) are skipped. */
 static const enum oci_namespace_type join_order[] = {
         OCI_NS_USER, OCI_NS_CGROUP, OCI_NS_IPC, OCI_NS_UTS, OCI_NS_NETWORK, OCI_NS_MOUNT,
 };
@@ -172,17 +173,65 @@ static int join(const struct ns_plan *plan, enum oci_namespace_type type, struct
         return 0;
 }
 
-int ns_join_before_clone(const struct ns_plan *plan, struct berth_error *err)
+/* pid and time only change what children get, so berth joins them and
+ * the init is born inside.  A child born in a new user namespace has no
+ * privilege over namespaces the host's user namespace owns: berth joins
+ * those (as root) before the clone too, as runc joins before it unshares.
+ * The mount namespace always stays with the init: berth needs its own
+ * mount tree meanwhile. */
+static bool joined_by_berth(const struct ns_plan *plan, enum oci_namespace_type type)
 {
-        int r = join(plan, OCI_NS_PID, err);
-        if (r < 0)
-                return r;
-        return join(plan, OCI_NS_TIME, err);
+        switch (type) {
+        case OCI_NS_PID:
+        case OCI_NS_TIME:
+                return true;
+        case OCI_NS_NETWORK:
+        case OCI_NS_IPC:
+        case OCI_NS_UTS:
+        case OCI_NS_CGROUP:
+                return (plan->clone_flags & CLONE_NEWUSER) != 0;
+        default:
+                return false;
+        }
+}
+
+int ns_join_before_clone(const struct ns_plan *plan, struct ns_saved *saved, struct berth_error *err)
+{
+        for (int t = 0; t < OCI_NS_COUNT; t++)
+                saved->fd[t] = -1;
+        for (int t = 0; t < OCI_NS_COUNT; t++) {
+                if (plan->join_fd[t] < 0 || !joined_by_berth(plan, t))
+                        continue;
+                char path[64];
+                snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_info[t].own);
+                saved->fd[t] = open(path, O_RDONLY | O_CLOEXEC);
+                if (saved->fd[t] < 0)
+                        return berth_error_errno(err, errno, "open %s", path);
+                int r = join(plan, t, err);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+void ns_restore_after_clone(struct ns_saved *saved)
+{
+        for (int t = 0; t < OCI_NS_COUNT; t++) {
+                if (saved->fd[t] < 0)
+                        continue;
+                /* Back to berth's own: cannot fail for namespaces berth was
+                 * in a moment ago, as root. */
+                (void) setns(saved->fd[t], ns_info[t].clone_flag);
+                close(saved->fd[t]);
+                saved->fd[t] = -1;
+        }
 }
 
 int ns_join_in_child(const struct ns_plan *plan, struct berth_error *err)
 {
         for (size_t i = 0; i < sizeof(join_order) / sizeof(join_order[0]); i++) {
+                if (joined_by_berth(plan, join_order[i]))
+                        continue;
                 int r = join(plan, join_order[i], err);
                 if (r < 0)
                         return r;

@@ -25,13 +25,21 @@ struct ns_plan {
 int ns_plan_build(const struct oci_config *cfg, struct ns_plan *plan, struct berth_error *err);
 void ns_plan_release(struct ns_plan *plan);
 
-/* In berth, just before clone3: join the pid and time namespaces given by
- * path (setns on them only affects children), so the container's init is
- * born inside them. */
-int ns_join_before_clone(const struct ns_plan *plan, struct berth_error *err);
+/* berth's own namespaces, kept while berth is inside the container's. */
+struct ns_saved {
+        int fd[OCI_NS_COUNT];
+};
 
-/* In the container's init, first thing: join the remaining namespaces given
- * by path, the user namespace first. */
+/* In berth, just before clone3: join the namespaces the init must be born
+ * in (pid and time given by path, which setns only changes for children;
+ * with a new user namespace also the net, ipc, uts and cgroup ones given by
+ * path, which the init could not join from inside it).  Always follow with
+ * ns_restore_after_clone, also on error. */
+int ns_join_before_clone(const struct ns_plan *plan, struct ns_saved *saved, struct berth_error *err);
+void ns_restore_after_clone(struct ns_saved *saved);
+
+/* In the container's init, first thing: join the other namespaces given by
+ * path, the user namespace first. */
 int ns_join_in_child(const struct ns_plan *plan, struct berth_error *err);
 
 /* In berth, after clone3: write /proc/<pid>/{uid_map,setgroups,gid_map}

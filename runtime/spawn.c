@@ -214,13 +214,19 @@ static int start_init(struct spawned *sp, const struct container_options *opts, 
                         return r;
         }
 
-        r = ns_join_before_clone(&sp->plan, err);
-        if (r < 0)
+        struct ns_saved saved;
+        r = ns_join_before_clone(&sp->plan, &saved, err);
+        if (r < 0) {
+                ns_restore_after_clone(&saved);
                 return r;
+        }
         bool placed;
         pid_t pid = clone_init(sp, &placed);
+        int clone_errno = errno;
+        if (pid != 0)
+                ns_restore_after_clone(&saved);
         if (pid < 0)
-                return berth_error_errno(err, errno, "clone the container's init");
+                return berth_error_errno(err, clone_errno, "clone the container's init");
         if (pid == 0) {
                 /* The state directory's fd carries berth's flock: the init
                  * must not keep it, or `berth start` waits forever. */

@@ -92,6 +92,25 @@ load helpers
     ip netns delete "$ns"
 }
 
+@test "a container in a new user namespace joins a host-owned network namespace by path" {
+    # The init, born in its user namespace, could not join a namespace the
+    # host's user namespace owns: the runtime must join it before.
+    ns=$TEST_TAG
+    ip netns add "$ns"
+    NETNS+=("$ns")
+    make_bundle "$INIT" ns
+    add_ns user
+    cfg '.linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+         | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]'
+    open_bundle_path
+    add_ns network "/run/netns/$ns"
+    run rt run --bundle "$BUNDLE" "$ID"
+    assert_success
+    assert_line "net net:[$(stat -L -c %i "/run/netns/$ns")]"
+    refute_line "user $(ns_of self user)"
+    ip netns delete "$ns"
+}
+
 @test "a container joins another container's namespaces by /proc/PID/ns path" {
     make_bundle "$INIT" pause
     cfg '.hostname = "first-container"'
