@@ -223,3 +223,16 @@ caps_list() { # caps_list CAP... -> sorted comma list
     assert_success
     assert_equal "$(awk '{ print $1 }' <<<"$output" | sort -n | paste -sd' ')" "0 1 2"
 }
+
+@test "--preserve-fds passes fds 3 .. 3+N-1 to the process, and no more" {
+    make_bundle "$INIT" fds
+    echo preserved >"$BATS_TEST_TMPDIR/three"
+    # The redirections are scoped to the runtime's command: bats owns fd 3.
+    run_preserving() {
+        rt run --preserve-fds 1 --bundle "$BUNDLE" "$ID" 3<"$BATS_TEST_TMPDIR/three" 4</dev/null
+    }
+    run run_preserving
+    assert_success
+    assert_equal "$(awk '{ print $1 }' <<<"$output" | sort -n | paste -sd' ')" "0 1 2 3"
+    assert_line --regexp "^3 -> .*/three$"
+}
