@@ -17,6 +17,7 @@
 #include "common/cleanup.h"
 #include "common/util.h"
 #include "namespaces/rootfs.h"
+#include "runtime/attributes.h"
 #include "runtime/hooks.h"
 #include "runtime/process.h"
 #include "runtime/sync.h"
@@ -189,10 +190,27 @@ static int setup_rootfs(const struct init_context *ctx, const struct init_hook_s
         return rootfs_finalize(&rctx, err);
 }
 
+/* Load linux.seccomp; a notify fd goes to berth for the listener. */
+static int load_seccomp(const struct init_context *ctx, struct berth_error *err)
+{
+        if (!ctx->seccomp)
+                return 0;
+        _cleanup_close_ int notify_fd = -1;
+        int r = seccomp_program_load(ctx->seccomp, &notify_fd, err);
+        if (r < 0)
+                return r;
+        if (notify_fd >= 0)
+                return sync_send_fd(ctx->sync_fd, SYNC_SECCOMP, notify_fd, err);
+        return 0;
+}
+
 static int setup_process(const struct init_context *ctx, char **exe, struct berth_error *err)
 {
         const struct oci_process *proc = &ctx->cfg->process;
         int r = process_apply_limits(proc, &ctx->cfg->linux_, err);
+        if (r < 0)
+                return r;
+        r = attributes_apply(ctx->cfg, err);
         if (r < 0)
                 return r;
         r = process_enter_cwd(proc, err);
@@ -201,7 +219,19 @@ static int setup_process(const struct init_context *ctx, char **exe, struct bert
         r = process_find_executable(proc, exe, err);
         if (r < 0)
                 return r;
-        return process_set_identity(proc, err);
+        /* Loading a filter needs no_new_privs or CAP_SYS_ADMIN.  With
+         * no_new_privs the filter comes after the identity change, so it
+         * never sees berth's own setup; without, it must come while the
+         * init is still privileged, and then also filters the last
+         * set-up syscalls (setgroups, setresuid, capset), as with runc. */
+        if (!proc->no_new_privileges && (r = load_seccomp(ctx, err)) < 0)
+                return r;
+        r = process_set_identity(proc, err);
+        if (r < 0)
+                return r;
+        if (proc->no_new_privileges)
+                return load_seccomp(ctx, err);
+        return 0;
 }
 
 /* Everything but the exec; fills *fifo_fd with what create waits on. */
@@ -279,6 +309,10 @@ _Noreturn void container_init(const struct init_context *ctx)
         }
         /* startContainer: after start, before the process, in the container. */
         if (hooks_run(&ctx->cfg->hooks.start_container, "startContainer", hs.created, false, &err) < 0) {
+                dprintf(STDERR_FILENO, "berth: %s\n", err.msg);
+                _exit(1);
+        }
+        if (attributes_apply_exec_labels(ctx->cfg, &err) < 0) {
                 dprintf(STDERR_FILENO, "berth: %s\n", err.msg);
                 _exit(1);
         }

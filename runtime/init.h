@@ -8,6 +8,7 @@
 
 #include "namespaces/ns.h"
 #include "oci/config.h"
+#include "runtime/seccomp.h"
 
 struct init_context {
         const struct oci_config *cfg;
@@ -18,6 +19,7 @@ struct init_context {
         int sync_fd;               /* init's end of the sync channel */
         int preserve_fds;          /* fds 3 .. 3+N-1 stay open across exec */
         int console_fd;            /* --console-socket connection, or -1 */
+        const struct seccomp_program *seccomp; /* NULL: no linux.seccomp */
         bool no_pivot;
         bool no_new_keyring;
         sigset_t original_mask;    /* berth's signal mask before it blocked signals */

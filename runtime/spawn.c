@@ -19,6 +19,8 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "namespaces/netdev.h"
+#include "runtime/attributes.h"
 #include "runtime/hooks.h"
 #include "runtime/init.h"
 #include "runtime/sync.h"
@@ -197,6 +199,23 @@ static int run_create_runtime_hooks(struct spawned *sp, struct berth_error *err)
         return sync_send(sp->sync_fd, SYNC_HOOKS_DONE, err);
 }
 
+/* The init loaded a filter with SCMP_ACT_NOTIFY: its notify fd goes to
+ * linux.seccomp.listenerPath, with the state, from berth. */
+static int pass_seccomp_listener(struct spawned *sp, struct berth_error *err)
+{
+        if (!sp->seccomp || !seccomp_program_notifies(sp->seccomp))
+                return 0;
+        _cleanup_close_ int notify_fd = -1;
+        int r = sync_expect_fd(sp->sync_fd, SYNC_SECCOMP, &notify_fd, err);
+        if (r < 0)
+                return r;
+        _cleanup_free_ char *state = NULL;
+        r = emit_state_as(sp, sp->pid, STATUS_CREATING, &state, err);
+        if (r < 0)
+                return r;
+        return seccomp_notify_listener(sp->cfg, state, notify_fd, err);
+}
+
 static int start_init(struct spawned *sp, const struct container_options *opts, bool via_fifo,
                       const sigset_t *original_mask, struct berth_error *err)
 {
@@ -242,6 +261,7 @@ static int start_init(struct spawned *sp, const struct container_options *opts, 
                         .sync_fd = child_end,
                         .preserve_fds = opts->preserve_fds,
                         .console_fd = console_fd,
+                        .seccomp = sp->seccomp,
                         .no_pivot = opts->no_pivot,
                         .no_new_keyring = opts->no_new_keyring,
                         .original_mask = *original_mask,
@@ -262,6 +282,9 @@ static int start_init(struct spawned *sp, const struct container_options *opts, 
                 if (r < 0)
                         return r;
         }
+        r = net_devices_move(sp->cfg, pid, err);
+        if (r < 0)
+                return r;
         close(steal_fd(&child_end));
         r = sync_send(sp->sync_fd, SYNC_GO, err);
         if (r < 0)
@@ -277,6 +300,9 @@ static int start_init(struct spawned *sp, const struct container_options *opts, 
                 if (r < 0)
                         return r;
         }
+        r = pass_seccomp_listener(sp, err);
+        if (r < 0)
+                return r;
         return sync_expect(sp->sync_fd, SYNC_READY, err);
 }
 
@@ -343,6 +369,15 @@ int container_spawn(const struct container_options *opts, bool via_fifo,
         r = validate_terminal(sp->cfg, opts, via_fifo, err);
         if (r < 0)
                 return r;
+        r = attributes_validate(sp->cfg, err);
+        if (r < 0)
+                return r;
+        r = net_devices_validate(sp->cfg, err);
+        if (r < 0)
+                return r;
+        r = seccomp_program_build(sp->cfg, &sp->seccomp, err);
+        if (r < 0)
+                return r;
         _cleanup_free_ char *rootfs = NULL;
         r = resolve_rootfs(sp->cfg, bundle, &rootfs, err);
         if (r < 0)
@@ -396,6 +431,7 @@ void spawned_release(struct spawned *sp)
         cgroup_handle_release(&sp->cg);
         state_dir_release(&sp->sd);
         oci_state_release(&sp->st);
+        seccomp_program_free(steal_pointer(&sp->seccomp));
         ns_plan_release(&sp->plan);
         oci_config_free(steal_pointer(&sp->cfg));
 }

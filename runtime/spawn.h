@@ -12,6 +12,7 @@
 #include "oci/config.h"
 #include "oci/state.h"
 #include "runtime/container.h"
+#include "runtime/seccomp.h"
 #include "runtime/state.h"
 
 struct spawned {
@@ -20,6 +21,7 @@ struct spawned {
         struct state_dir sd;
         struct cgroup_handle cg;
         struct oci_state st;
+        struct seccomp_program *seccomp; /* compiled linux.seccomp, or NULL */
         pid_t pid;             /* the container's init, a child of this process */
         int sync_fd;           /* berth's end of the sync channel */
         int terminal_master;   /* run with process.terminal and no console socket; else -1 */

@@ -20,6 +20,7 @@ static const char *sync_type_name(int type)
         case SYNC_HOOKS_DONE: return "hooks done";
         case SYNC_STATE: return "state";
         case SYNC_TERMINAL: return "terminal";
+        case SYNC_SECCOMP: return "seccomp";
         }
         return "unknown";
 }

@@ -16,6 +16,7 @@ enum sync_type {
         SYNC_HOOKS_DONE, /* berth -> init: those hooks succeeded */
         SYNC_STATE,      /* berth -> init: state documents for the init's own hooks */
         SYNC_TERMINAL,   /* init -> berth (run): the terminal's master, SCM_RIGHTS */
+        SYNC_SECCOMP,    /* init -> berth: the seccomp notify fd, for listenerPath */
 };
 
 struct sync_msg {
