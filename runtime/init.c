@@ -88,20 +88,6 @@ static int setup_namespaces(const struct init_context *ctx, struct berth_error *
         return process_set_hostname(ctx->cfg, err);
 }
 
-/* The fifo is opened read-write: the open does not wait for a writer, and
- * the read that waits for start then blocks until `berth start` writes,
- * instead of seeing end-of-file while no writer exists. */
-static int open_exec_fifo(const struct init_context *ctx, int *fd, struct berth_error *err)
-{
-        *fd = -1;
-        if (!ctx->fifo_path)
-                return 0;
-        *fd = open(ctx->fifo_path, O_RDWR | O_CLOEXEC);
-        if (*fd < 0)
-                return berth_error_errno(err, errno, "open %s", ctx->fifo_path);
-        return 0;
-}
-
 /* The terminal is made after pivot_root, from the container's own devpts,
  * and its master handed to the console socket or to berth run. */
 static int setup_terminal(const struct init_context *ctx, struct berth_error *err)
@@ -234,9 +220,9 @@ static int setup_process(const struct init_context *ctx, char **exe, struct bert
         return 0;
 }
 
-/* Everything but the exec; fills *fifo_fd with what create waits on. */
-static int init_setup(const struct init_context *ctx, struct init_hook_state *hs, int *fifo_fd,
-                      char **exe, struct berth_error *err)
+/* Everything but the exec. */
+static int init_setup(const struct init_context *ctx, struct init_hook_state *hs, char **exe,
+                      struct berth_error *err)
 {
         int r = sync_expect(ctx->sync_fd, SYNC_GO, err);
         if (r < 0)
@@ -250,23 +236,47 @@ static int init_setup(const struct init_context *ctx, struct init_hook_state *hs
         r = join_session_keyring(ctx, err);
         if (r < 0)
                 return r;
-        r = open_exec_fifo(ctx, fifo_fd, err);
-        if (r < 0)
-                return r;
         r = setup_rootfs(ctx, hs, err);
         if (r < 0)
                 return r;
         return setup_process(ctx, exe, err);
 }
 
-static int wait_for_start(const struct init_context *ctx, int fifo_fd, struct berth_error *err)
+/* While it waits for start, the init is pid 1 of its namespace without a
+ * handler, so the kernel would drop a SIGTERM from `berth kill` or podman
+ * stop: a created container must end on one, as runc's does. */
+static void exit_on_signal(int sig)
 {
-        if (fifo_fd < 0)
+        _exit(128 + sig);
+}
+
+static void end_on_terminating_signals(void)
+{
+        static const int terminating[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM };
+        struct sigaction sa = { .sa_handler = exit_on_signal };
+        for (size_t i = 0; i < sizeof(terminating) / sizeof(terminating[0]); i++)
+                sigaction(terminating[i], &sa, NULL);
+}
+
+/* The process starts with every signal at its default: a disposition
+ * berth inherited (SIGPIPE ignored by a shell, say) or set above must not
+ * survive into the container; only ignored ones would survive execve. */
+static void reset_signal_dispositions(void)
+{
+        struct sigaction sa = { .sa_handler = SIG_DFL };
+        for (int sig = 1; sig < NSIG; sig++)
+                if (sig != SIGKILL && sig != SIGSTOP)
+                        sigaction(sig, &sa, NULL);
+}
+
+static int wait_for_start(const struct init_context *ctx, struct berth_error *err)
+{
+        if (ctx->fifo_fd < 0)
                 return sync_expect(ctx->sync_fd, SYNC_START, err);
         char byte;
         ssize_t n;
         do
-                n = read(fifo_fd, &byte, 1);
+                n = read(ctx->fifo_fd, &byte, 1);
         while (n < 0 && errno == EINTR);
         if (n != 1)
                 return berth_error_errno(err, n < 0 ? errno : EPIPE, "wait for start on exec.fifo");
@@ -288,7 +298,6 @@ static void close_fds_on_exec(int preserve_fds)
 _Noreturn void container_init(const struct init_context *ctx)
 {
         struct berth_error err = { 0 };
-        _cleanup_close_ int fifo_fd = -1;
         _cleanup_free_ char *exe = NULL;
         struct init_hook_state hs = { 0 };
 
@@ -296,17 +305,19 @@ _Noreturn void container_init(const struct init_context *ctx)
          * berth's original mask back. */
         sigprocmask(SIG_SETMASK, &ctx->original_mask, NULL);
 
-        if (init_setup(ctx, &hs, &fifo_fd, &exe, &err) < 0) {
+        if (init_setup(ctx, &hs, &exe, &err) < 0) {
                 sync_send_error(ctx->sync_fd, &err);
                 _exit(1);
         }
         if (sync_send(ctx->sync_fd, SYNC_READY, &err) < 0)
                 _exit(1);
-        if (wait_for_start(ctx, fifo_fd, &err) < 0) {
+        end_on_terminating_signals();
+        if (wait_for_start(ctx, &err) < 0) {
                 /* berth went away before start (run killed, or a delete of
                  * a created container): nothing to report to. */
                 _exit(1);
         }
+        reset_signal_dispositions();
         /* startContainer: after start, before the process, in the container. */
         if (hooks_run(&ctx->cfg->hooks.start_container, "startContainer", hs.created, false, &err) < 0) {
                 dprintf(STDERR_FILENO, "berth: %s\n", err.msg);

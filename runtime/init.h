@@ -15,7 +15,7 @@ struct init_context {
         const struct ns_plan *plan;
         const char *bundle;        /* absolute */
         const char *rootfs;        /* absolute */
-        const char *fifo_path;     /* create: exec.fifo to wait on; run: NULL (wait on sync) */
+        int fifo_fd;               /* create: exec.fifo, opened read-write by berth; run: -1 (wait on sync) */
         int sync_fd;               /* init's end of the sync channel */
         int preserve_fds;          /* fds 3 .. 3+N-1 stay open across exec */
         int console_fd;            /* --console-socket connection, or -1 */

@@ -225,7 +225,17 @@ static int start_init(struct spawned *sp, const struct container_options *opts, 
                 return r;
         _cleanup_close_ int child_end = fds[1];
         sp->sync_fd = fds[0];
-        _cleanup_free_ char *fifo_path = via_fifo ? xasprintf("%s/%s", sp->sd.path, EXEC_FIFO) : NULL;
+        /* berth opens the fifo for the init: read-write, so the open does not
+         * wait for a writer and the init's read blocks until `berth start`
+         * writes (instead of seeing end-of-file while no writer exists); and
+         * by berth, because an init in a new user namespace could not open
+         * it in the 0700 state directory. */
+        _cleanup_close_ int fifo_fd = -1;
+        if (via_fifo) {
+                fifo_fd = openat(sp->sd.dir_fd, EXEC_FIFO, O_RDWR | O_CLOEXEC);
+                if (fifo_fd < 0)
+                        return berth_error_errno(err, errno, "open %s/%s", sp->sd.path, EXEC_FIFO);
+        }
         _cleanup_close_ int console_fd = -1;
         if (opts->console_socket) {
                 r = console_socket_connect(opts->console_socket, &console_fd, err);
@@ -257,7 +267,7 @@ static int start_init(struct spawned *sp, const struct container_options *opts, 
                         .plan = &sp->plan,
                         .bundle = sp->st.bundle,
                         .rootfs = sp->st.rootfs,
-                        .fifo_path = fifo_path,
+                        .fifo_fd = fifo_fd,
                         .sync_fd = child_end,
                         .preserve_fds = opts->preserve_fds,
                         .console_fd = console_fd,

@@ -96,6 +96,36 @@ make_marker_bundle() {
     assert_clean
 }
 
+@test "kill TERM ends a created container that is still waiting for start" {
+    make_marker_bundle
+    run_detached rt create --bundle "$BUNDLE" "$ID"
+    assert_success
+    pid=$(container_pid "$ID")
+    run rt kill "$ID" TERM
+    assert_success
+    wait_for pid_gone "$pid" || fail "the created container's init ignored SIGTERM"
+    wait_status "$ID" stopped
+    [ ! -e "$SHARED/marker" ] || fail "the process ran although the container was never started"
+    rt delete "$ID"
+    assert_clean
+}
+
+@test "create and start work with a user namespace" {
+    make_marker_bundle
+    add_ns user
+    cfg '.linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+         | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]'
+    open_bundle_path
+    chown -R 100000:100000 "$SHARED"
+    run_detached rt create --bundle "$BUNDLE" "$ID"
+    assert_success
+    wait_status "$ID" created
+    run rt start "$ID"
+    assert_success
+    wait_for test -e "$SHARED/marker" || fail "the process did not run after start"
+    assert_equal "$(stat -c %u "$SHARED/marker")" 100000
+}
+
 @test "state of a missing container fails saying it does not exist" {
     run rt state no-such-container
     assert_failure

@@ -236,3 +236,13 @@ caps_list() { # caps_list CAP... -> sorted comma list
     assert_equal "$(awk '{ print $1 }' <<<"$output" | sort -n | paste -sd' ')" "0 1 2 3"
     assert_line --regexp "^3 -> .*/three$"
 }
+
+@test "the process starts with every signal at its default, whatever the runtime inherited" {
+    make_bundle /bin/cat /proc/self/status
+    # A shell that ignores SIGPIPE and SIGINT (as nohup or a pipeline may).
+    run_ignoring() { (trap '' PIPE INT; rt run --bundle "$BUNDLE" "$ID"); }
+    run run_ignoring
+    assert_success
+    assert_line "SigIgn:	0000000000000000"
+    assert_line "SigBlk:	0000000000000000"
+}
