@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/cleanup.h"
 #include "namespaces/mount_options.h"
@@ -147,11 +148,14 @@ static int parse_device(struct json_cursor *c, const json_t *v, struct oci_devic
         r = json_member_u32(c, v, "fileMode", 0, &mode);
         if (r < 0)
                 return r;
-        if (r > 0 && mode > 07777)
-                return json_cursor_error_member(c, "fileMode",
-                                                "expected permission bits (at most 4095, 07777)");
+        /* Podman and Docker pass stat()'s st_mode, file type bits included
+         * (8630 = S_IFCHR | 0666); the type is "type"'s, only the permission
+         * bits are kept. */
+        if (r > 0 && (mode & ~(uint32_t) (S_IFMT | 07777)))
+                return json_cursor_error_member(
+                        c, "fileMode", "expected permission bits (07777), optionally with file type bits (0170000)");
         d->has_file_mode = r > 0;
-        d->file_mode = mode;
+        d->file_mode = mode & 07777;
         if ((r = json_member_u32(c, v, "uid", 0, &uid)) < 0)
                 return r;
         d->has_uid = r > 0;

@@ -284,6 +284,7 @@ static void full_config_devices(void)
         CHECK_STR_EQ(d[0].path, "/dev/fuse");
         CHECK_INT_EQ(d[0].major, 10);
         CHECK_INT_EQ(d[0].minor, 229);
+        /* 8630, S_IFCHR | 0666 as Podman writes it: the permission bits stay. */
         CHECK(d[0].has_file_mode);
         CHECK_UINT_EQ(d[0].file_mode, 0666);
         CHECK(d[0].has_uid && d[0].has_gid);
@@ -847,7 +848,7 @@ static const struct bad_case bad_cases[] = {
         { "device-relative-path",
           "config.json: /linux/devices/0/path: must be an absolute path, got \"dev/fuse\"" },
         { "device-file-mode",
-          "config.json: /linux/devices/0/fileMode: expected permission bits (at most 4095, 07777)" },
+          "config.json: /linux/devices/0/fileMode: expected permission bits (07777), optionally with file type bits (0170000)" },
         { "memory-limit-below-minus-one",
           "config.json: /linux/resources/memory/limit: expected an integer from -1 to 9223372036854775807, got -2" },
         { "memory-limit-too-big",
