@@ -1,5 +1,5 @@
 /* The process attributes beyond identity and limits: scheduler, I/O
- * priority, NUMA memory policy, CPU affinity, and the LSM labels
+ * priority, NUMA memory policy, and the LSM labels
  * (AppArmor, SELinux); plus the refusal of what berth does not implement
  * (linux.intelRdt), so no setting is silently ignored. */
 #pragma once
@@ -13,8 +13,9 @@
 int attributes_validate(const struct oci_config *cfg, struct berth_error *err);
 
 /* In the init, while still privileged, before the identity changes:
- * process.scheduler, process.ioPriority, linux.memoryPolicy,
- * process.execCPUAffinity. */
+ * process.scheduler, process.ioPriority, linux.memoryPolicy.
+ * (process.execCPUAffinity is only validated: the spec makes it
+ * inapplicable to the container's init process.) */
 int attributes_apply(const struct oci_config *cfg, struct berth_error *err);
 
 /* In the init, the last step before execve: the LSM labels the process
