@@ -9,15 +9,20 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
@@ -418,6 +423,52 @@ static int cmd_personality(void)
         return 0;
 }
 
+/* personality VALUE: set the persona (a number, 0x.. allowed); "ok" or
+ * "personality VALUE: EPERM".  Tests of seccomp argument conditions. */
+static int cmd_set_personality(const char *value)
+{
+        char *end;
+        unsigned long v = strtoul(value, &end, 0);
+        if (!*value || *end) {
+                fprintf(stderr, "berth-test-init: not a number: %s\n", value);
+                return EXIT_USAGE;
+        }
+        if (personality(v) < 0)
+                return fail_errno("personality", value);
+        printf("ok\n");
+        return 0;
+}
+
+/* mkdir PATH: "ok" or "mkdir PATH: EPERM". */
+static int cmd_mkdir(const char *path)
+{
+        if (mkdir(path, 0755) < 0)
+                return fail_errno("mkdir", path);
+        printf("ok\n");
+        return 0;
+}
+
+/* socket FAMILY TYPE (unix|inet|inet6, stream|dgram): "ok" or
+ * "socket inet dgram: EPERM". */
+static int cmd_socket(const char *family, const char *type)
+{
+        int f = strcmp(family, "unix") == 0 ? AF_UNIX : strcmp(family, "inet") == 0 ? AF_INET :
+                strcmp(family, "inet6") == 0 ? AF_INET6 : -1;
+        int t = strcmp(type, "stream") == 0 ? SOCK_STREAM : strcmp(type, "dgram") == 0 ? SOCK_DGRAM : -1;
+        if (f < 0 || t < 0) {
+                fprintf(stderr, "berth-test-init: socket unix|inet|inet6 stream|dgram\n");
+                return EXIT_USAGE;
+        }
+        char label[64];
+        snprintf(label, sizeof(label), "%s %s", family, type);
+        int fd = socket(f, t | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return fail_errno("socket", label);
+        close(fd);
+        printf("ok\n");
+        return 0;
+}
+
 /* isatty: "0 /dev/pts/0" or "0 not-a-tty" for stdin, stdout, stderr. */
 static int cmd_isatty(void)
 {
@@ -482,6 +533,258 @@ static int cmd_recv_tty(const char *path)
         return 0;
 }
 
+/* Whether buf[0..len) holds a whole JSON object: its braces balance
+ * (outside strings).  Runtimes need not close the connection right after
+ * the document (runc 1.1 keeps it open while the container runs). */
+static bool json_object_complete(const char *buf, size_t len)
+{
+        int depth = 0;
+        bool in_string = false, escaped = false;
+        for (size_t i = 0; i < len; i++) {
+                char c = buf[i];
+                if (in_string) {
+                        if (escaped)
+                                escaped = false;
+                        else if (c == '\\')
+                                escaped = true;
+                        else if (c == '"')
+                                in_string = false;
+                } else if (c == '"') {
+                        in_string = true;
+                } else if (c == '{') {
+                        depth++;
+                } else if (c == '}' && --depth == 0) {
+                        return true;
+                }
+        }
+        return false;
+}
+
+/* Read the seccomp process state document a runtime sends to
+ * listenerPath: the JSON (to state_file) and the notify fd with it, which
+ * comes with the first part. */
+static int receive_process_state(int conn, const char *state_file)
+{
+        static char buf[1 << 20];
+        char control[CMSG_SPACE(sizeof(int))];
+        struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+        struct msghdr msg = {
+                .msg_iov = &iov, .msg_iovlen = 1,
+                .msg_control = control, .msg_controllen = sizeof(control),
+        };
+        ssize_t n = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
+        if (n < 0)
+                return -1;
+        struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+        if (!cmsg || cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS) {
+                errno = EBADMSG;
+                return -1;
+        }
+        int fd;
+        memcpy(&fd, CMSG_DATA(cmsg), sizeof(fd));
+        size_t len = (size_t) n;
+        while (!json_object_complete(buf, len) && len < sizeof(buf) &&
+               (n = read(conn, buf + len, sizeof(buf) - len)) > 0)
+                len += (size_t) n;
+        FILE *f = fopen(state_file, "we");
+        if (!f)
+                return -1;
+        fwrite(buf, 1, len, f);
+        fclose(f);
+        return fd;
+}
+
+/* seccomp-listener SOCKET STATEFILE REPLY: run on the host as the
+ * linux.seccomp.listenerPath agent.  Takes one runtime connection, writes
+ * the process state JSON to STATEFILE, then answers every notification
+ * with REPLY: "ok" (the syscall returns 0 without running) or an errno
+ * number.  Prints "notified NR" per syscall and exits when the filter's
+ * last process is gone. */
+static int cmd_seccomp_listener(const char *path, const char *state_file, const char *reply)
+{
+        int error = strcmp(reply, "ok") == 0 ? 0 : -atoi(reply);
+        int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (s < 0)
+                return fail_errno("socket", path);
+        struct sockaddr_un addr = { .sun_family = AF_UNIX };
+        if (strlen(path) >= sizeof(addr.sun_path)) {
+                fprintf(stderr, "berth-test-init: socket path too long: %s\n", path);
+                return EXIT_USAGE;
+        }
+        strcpy(addr.sun_path, path);
+        if (bind(s, (struct sockaddr *) &addr, sizeof(addr)) < 0 || listen(s, 1) < 0)
+                return fail_errno("bind", path);
+        int conn = accept4(s, NULL, NULL, SOCK_CLOEXEC);
+        if (conn < 0)
+                return fail_errno("accept", path);
+        int notify_fd = receive_process_state(conn, state_file);
+        if (notify_fd < 0)
+                return fail_errno("recvmsg", path);
+        close(conn);
+        close(s);
+        for (;;) {
+                struct pollfd p = { .fd = notify_fd, .events = POLLIN };
+                if (poll(&p, 1, -1) < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return fail_errno("poll", "seccomp fd");
+                }
+                if (!(p.revents & POLLIN))
+                        return 0; /* POLLHUP: no process uses the filter any more */
+                struct seccomp_notif req;
+                memset(&req, 0, sizeof(req));
+                if (ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+                        if (errno == EINTR || errno == ENOENT)
+                                continue; /* the caller went away meanwhile */
+                        return fail_errno("ioctl", "SECCOMP_IOCTL_NOTIF_RECV");
+                }
+                printf("notified %d\n", req.data.nr);
+                struct seccomp_notif_resp resp = { .id = req.id, .error = error };
+                if (ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
+                        return fail_errno("ioctl", "SECCOMP_IOCTL_NOTIF_SEND");
+        }
+}
+
+/* ---- scheduling, I/O priority, CPU affinity, memory policy ---------------- */
+
+/* The kernel's struct sched_attr (glibc 2.36 has no sched_getattr). */
+struct kernel_sched_attr {
+        unsigned int size, sched_policy;
+        unsigned long long sched_flags;
+        int sched_nice;
+        unsigned int sched_priority;
+        unsigned long long sched_runtime, sched_deadline, sched_period;
+        unsigned int sched_util_min, sched_util_max;
+};
+
+static const char *const sched_policy_names[] = {
+        "SCHED_OTHER", "SCHED_FIFO", "SCHED_RR", "SCHED_BATCH", "SCHED_ISO", "SCHED_IDLE",
+        "SCHED_DEADLINE",
+};
+
+static const char *const sched_flag_names[] = {
+        "SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_RECLAIM", "SCHED_FLAG_DL_OVERRUN",
+        "SCHED_FLAG_KEEP_POLICY", "SCHED_FLAG_KEEP_PARAMS", "SCHED_FLAG_UTIL_CLAMP_MIN",
+        "SCHED_FLAG_UTIL_CLAMP_MAX",
+};
+
+/* Comma-separated names of the bits set in `mask` (bit i is names[i]). */
+static void print_flag_names(unsigned long long mask, const char *const *names, size_t n,
+                             unsigned shift)
+{
+        bool first = true;
+        for (size_t i = 0; i < n; i++) {
+                if (mask & (1ULL << (i + shift))) {
+                        printf("%s%s", first ? "" : ",", names[i]);
+                        first = false;
+                }
+        }
+}
+
+/* sched: "policy=SCHED_FIFO priority=10 nice=0 flags=SCHED_FLAG_RESET_ON_FORK",
+ * from sched_getattr; a SCHED_DEADLINE task adds " runtime=R deadline=D
+ * period=P". */
+static int cmd_sched(void)
+{
+        struct kernel_sched_attr a;
+        memset(&a, 0, sizeof(a));
+        if (syscall(SYS_sched_getattr, 0, &a, sizeof(a), 0) < 0)
+                return fail_errno("sched_getattr", "");
+        if (a.sched_policy < sizeof(sched_policy_names) / sizeof(sched_policy_names[0]))
+                printf("policy=%s", sched_policy_names[a.sched_policy]);
+        else
+                printf("policy=%u", a.sched_policy);
+        printf(" priority=%u nice=%d flags=", a.sched_priority, a.sched_nice);
+        print_flag_names(a.sched_flags, sched_flag_names,
+                         sizeof(sched_flag_names) / sizeof(sched_flag_names[0]), 0);
+        /* Only deadline tasks: since Linux 6.12 a fair task's sched_runtime
+         * is its time slice, which differs between kernels. */
+        if (a.sched_policy == 6 /* SCHED_DEADLINE */)
+                printf(" runtime=%llu deadline=%llu period=%llu", a.sched_runtime, a.sched_deadline,
+                       a.sched_period);
+        printf("\n");
+        return 0;
+}
+
+/* ioprio: "class=IOPRIO_CLASS_BE priority=3", from ioprio_get. */
+static int cmd_ioprio(void)
+{
+        static const char *const classes[] = {
+                "IOPRIO_CLASS_NONE", "IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE", "IOPRIO_CLASS_IDLE",
+        };
+        long v = syscall(SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, 0);
+        if (v < 0)
+                return fail_errno("ioprio_get", "");
+        unsigned cls = (unsigned) v >> 13;
+        printf("class=%s priority=%ld\n", cls < 4 ? classes[cls] : "?", v & 0x7);
+        return 0;
+}
+
+/* "0-3,7" for the ids in 0..n-1 that has(ctx, id) says are set. */
+static void print_id_list(bool (*has)(const void *, size_t), const void *ctx, size_t n)
+{
+        bool first = true;
+        for (size_t i = 0; i < n; i++) {
+                if (!has(ctx, i))
+                        continue;
+                size_t j = i;
+                while (j + 1 < n && has(ctx, j + 1))
+                        j++;
+                printf(j > i ? "%s%zu-%zu" : "%s%zu", first ? "" : ",", i, j);
+                first = false;
+                i = j;
+        }
+}
+
+static bool cpu_in_set(const void *set, size_t cpu)
+{
+        return CPU_ISSET(cpu, (const cpu_set_t *) set);
+}
+
+/* affinity: the CPUs the process may run on, as "0-1". */
+static int cmd_affinity(void)
+{
+        cpu_set_t set;
+        if (sched_getaffinity(0, sizeof(set), &set) < 0)
+                return fail_errno("sched_getaffinity", "");
+        print_id_list(cpu_in_set, &set, CPU_SETSIZE);
+        printf("\n");
+        return 0;
+}
+
+#define NODE_BITS 1024
+
+static bool node_in_mask(const void *mask, size_t node)
+{
+        const unsigned long *m = mask;
+        return m[node / (8 * sizeof(long))] & (1UL << (node % (8 * sizeof(long))));
+}
+
+/* mempolicy: "mode=MPOL_BIND flags=MPOL_F_STATIC_NODES nodes=0", from
+ * get_mempolicy (the mode flags come back in the mode's high bits). */
+static int cmd_mempolicy(void)
+{
+        static const char *const modes[] = {
+                "MPOL_DEFAULT", "MPOL_PREFERRED", "MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_LOCAL",
+                "MPOL_PREFERRED_MANY", "MPOL_WEIGHTED_INTERLEAVE",
+        };
+        static const char *const flags[] = {
+                "MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES",
+        };
+        int mode = 0;
+        unsigned long mask[NODE_BITS / (8 * sizeof(long))];
+        memset(mask, 0, sizeof(mask));
+        if (syscall(SYS_get_mempolicy, &mode, mask, NODE_BITS, NULL, 0) < 0)
+                return fail_errno("get_mempolicy", "");
+        unsigned m = (unsigned) mode & 0xff;
+        printf("mode=%s flags=", m < 7 ? modes[m] : "?");
+        print_flag_names((unsigned) mode, flags, 3, 13);
+        printf(" nodes=");
+        print_id_list(node_in_mask, mask, NODE_BITS);
+        printf("\n");
+        return 0;
+}
+
 static int usage(void)
 {
         fprintf(stderr,
@@ -490,7 +793,10 @@ static int usage(void)
                 "  ns | fds | mounts | personality | cat FILE | write FILE [CONTENT]\n"
                 "  open FILE | devnum PATH | pause [EXIT_ON_TERM [READYFILE]]\n"
                 "  trap SIG [READYFILE] | exit N | kill-self SIG | isatty\n"
-                "  recv-tty SOCKET (on the host: the --console-socket receiver)\n");
+                "  personality VALUE | mkdir PATH | socket FAMILY TYPE\n"
+                "  sched | ioprio | affinity | mempolicy\n"
+                "  recv-tty SOCKET (on the host: the --console-socket receiver)\n"
+                "  seccomp-listener SOCKET STATEFILE REPLY (on the host: a listenerPath agent)\n");
         return EXIT_USAGE;
 }
 
@@ -529,8 +835,14 @@ int main(int argc, char **argv)
                 return cmd_fds();
         if (strcmp(cmd, "mounts") == 0)
                 return cat_file("/proc/self/mountinfo");
-        if (strcmp(cmd, "personality") == 0)
+        if (strcmp(cmd, "personality") == 0 && nargs == 0)
                 return cmd_personality();
+        if (strcmp(cmd, "personality") == 0 && nargs == 1)
+                return cmd_set_personality(args[0]);
+        if (strcmp(cmd, "mkdir") == 0 && nargs == 1)
+                return cmd_mkdir(args[0]);
+        if (strcmp(cmd, "socket") == 0 && nargs == 2)
+                return cmd_socket(args[0], args[1]);
         if (strcmp(cmd, "cat") == 0 && nargs == 1)
                 return cat_file(args[0]);
         if (strcmp(cmd, "write") == 0 && (nargs == 1 || nargs == 2))
@@ -551,5 +863,15 @@ int main(int argc, char **argv)
                 return cmd_isatty();
         if (strcmp(cmd, "recv-tty") == 0 && nargs == 1)
                 return cmd_recv_tty(args[0]);
+        if (strcmp(cmd, "seccomp-listener") == 0 && nargs == 3)
+                return cmd_seccomp_listener(args[0], args[1], args[2]);
+        if (strcmp(cmd, "sched") == 0)
+                return cmd_sched();
+        if (strcmp(cmd, "ioprio") == 0)
+                return cmd_ioprio();
+        if (strcmp(cmd, "affinity") == 0)
+                return cmd_affinity();
+        if (strcmp(cmd, "mempolicy") == 0)
+                return cmd_mempolicy();
         return usage();
 }
