@@ -1,6 +1,7 @@
 /* berth's entry point: the global options runc takes before the
  * subcommand, logging set up from them, then dispatch to cmd/<name>.c. */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,6 +168,10 @@ static int run_help(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+        /* A peer that went away (a dead init, a closed console socket or
+         * pipe) is an EPIPE error for berth to report, not a silent death.
+         * The container's process and hooks get the default back. */
+        signal(SIGPIPE, SIG_IGN);
         struct parsed_globals p = {
                 .g.root = BERTH_DEFAULT_ROOT,
                 .log_format = LOG_FORMAT_TEXT,

@@ -18,10 +18,12 @@ static _Noreturn void exec_hook(const struct oci_hook *hook, int stdin_fd)
 {
         char *default_args[] = { hook->path, NULL };
         char *empty_env[] = { NULL };
-        /* berth blocks signals while it runs a container; hooks get none blocked. */
+        /* berth blocks signals while it runs a container and ignores
+         * SIGPIPE; hooks get none blocked and SIGPIPE at its default. */
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
+        signal(SIGPIPE, SIG_DFL);
         if (dup2(stdin_fd, STDIN_FILENO) < 0)
                 _exit(127);
         execve(hook->path, hook->args && hook->args[0] ? hook->args : default_args,

@@ -176,6 +176,22 @@ static int setup_rootfs(const struct init_context *ctx, const struct init_hook_s
         return rootfs_finalize(&rctx, err);
 }
 
+/* With no_new_privs, the filter is loaded as late as it can be: right
+ * before execve, so the wait for start, startContainer hooks and the last
+ * steps are not filtered (as with runc).  A filter with a notify listener
+ * is the exception: berth must get its fd before the init reports ready. */
+static bool seccomp_loads_early(const struct init_context *ctx)
+{
+        return ctx->cfg->process.no_new_privileges && ctx->seccomp &&
+               seccomp_program_notifies(ctx->seccomp);
+}
+
+static bool seccomp_loads_before_exec(const struct init_context *ctx)
+{
+        return ctx->cfg->process.no_new_privileges && ctx->seccomp &&
+               !seccomp_program_notifies(ctx->seccomp);
+}
+
 /* Load linux.seccomp; a notify fd goes to berth for the listener. */
 static int load_seccomp(const struct init_context *ctx, struct berth_error *err)
 {
@@ -205,17 +221,16 @@ static int setup_process(const struct init_context *ctx, char **exe, struct bert
         r = process_find_executable(proc, exe, err);
         if (r < 0)
                 return r;
-        /* Loading a filter needs no_new_privs or CAP_SYS_ADMIN.  With
-         * no_new_privs the filter comes after the identity change, so it
-         * never sees berth's own setup; without, it must come while the
-         * init is still privileged, and then also filters the last
-         * set-up syscalls (setgroups, setresuid, capset), as with runc. */
+        /* Loading a filter needs no_new_privs or CAP_SYS_ADMIN.  Without
+         * no_new_privs it must come while the init is still privileged,
+         * and then also filters the last set-up syscalls (setgroups,
+         * setresuid, capset), as with runc. */
         if (!proc->no_new_privileges && (r = load_seccomp(ctx, err)) < 0)
                 return r;
         r = process_set_identity(proc, err);
         if (r < 0)
                 return r;
-        if (proc->no_new_privileges)
+        if (seccomp_loads_early(ctx))
                 return load_seccomp(ctx, err);
         return 0;
 }
@@ -328,6 +343,13 @@ _Noreturn void container_init(const struct init_context *ctx)
                 _exit(1);
         }
         close_fds_on_exec(ctx->preserve_fds);
+        if (seccomp_loads_before_exec(ctx)) {
+                int unused_notify_fd;
+                if (seccomp_program_load(ctx->seccomp, &unused_notify_fd, &err) < 0) {
+                        dprintf(STDERR_FILENO, "berth: %s\n", err.msg);
+                        _exit(127);
+                }
+        }
         process_exec(&ctx->cfg->process, exe, &err);
         /* After start nobody waits on the sync channel: the error goes to
          * the container's stderr, and 127 is the exit code, like a shell's. */

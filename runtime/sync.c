@@ -36,8 +36,12 @@ static int send_msg(int fd, const struct sync_msg *m)
 {
         /* Only the used part of msg travels; SEQPACKET keeps the boundary. */
         size_t len = offsetof(struct sync_msg, msg) + strnlen(m->msg, sizeof(m->msg)) + 1;
+        /* write(), not send(): the init sends READY after the container's
+         * seccomp filter is loaded, and profiles that deny the socket
+         * syscalls (sendto, recvfrom) still allow write and read.  berth
+         * itself ignores SIGPIPE (cmd/main.c), so a dead init is EPIPE. */
         for (;;) {
-                ssize_t n = send(fd, m, len, MSG_NOSIGNAL);
+                ssize_t n = write(fd, m, len);
                 if (n >= 0)
                         return 0;
                 if (errno != EINTR)
@@ -126,11 +130,13 @@ int sync_expect_fd(int fd, enum sync_type expected, int *passfd, struct berth_er
 
 int sync_expect(int fd, enum sync_type expected, struct berth_error *err)
 {
+        /* read(), for the same reason as write() in send_msg: the init
+         * waits for START under the container's seccomp filter. */
         struct sync_msg m;
-        int passfd;
-        ssize_t n = receive(fd, &m, &passfd);
-        if (passfd >= 0)
-                close(passfd);
+        ssize_t n;
+        do
+                n = read(fd, &m, sizeof(m));
+        while (n < 0 && errno == EINTR);
         return check_message(&m, n, expected, err);
 }
 

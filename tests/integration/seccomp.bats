@@ -374,3 +374,42 @@ notify_mkdir() {
         and ((.supportedFlags - .knownFlags) | length) == 0' >/dev/null ||
         fail "unexpected seccomp features: $(echo "$output" | jq -c .linux.seccomp)"
 }
+
+# Profiles that deny the socket syscalls a runtime's own start-up could use
+# (berth's sync channel with its init): the container must still start.
+deny_socket_io() {
+    set_seccomp '{"defaultAction": "SCMP_ACT_ALLOW",
+                  "syscalls": [{"names": ["sendto", "recvfrom", "sendmsg", "recvmsg"],
+                                "action": "SCMP_ACT_ERRNO"}]}'
+}
+
+@test "a profile denying sendto, recvfrom, sendmsg and recvmsg still lets run start the process" {
+    make_bundle "$INIT" exit 5
+    deny_socket_io
+    run rt run --bundle "$BUNDLE" "$ID"
+    assert_equal "$status" 5
+    assert_clean
+}
+
+@test "a profile denying the socket syscalls still lets create and start run the process" {
+    make_bundle /bin/sh -c "echo ran > /shared/marker"
+    deny_socket_io
+    cfg '.process.noNewPrivileges = false'
+    run_detached rt create --bundle "$BUNDLE" "$ID"
+    assert_success
+    run rt start "$ID"
+    assert_success
+    wait_for test -e "$SHARED/marker" || fail "the process did not run"
+}
+
+@test "with noNewPrivileges the filter does not apply to startContainer hooks" {
+    berth_only "where the filter is loaded relative to startContainer hooks is the runtime's choice"
+    make_bundle "$INIT" exit 0
+    printf '#!/bin/sh\nmkdir /shared/hook-made-this && echo ok > /shared/hook\n' >"$BUNDLE/rootfs/hook.sh"
+    chmod +x "$BUNDLE/rootfs/hook.sh"
+    cfg '.process.noNewPrivileges = true | .hooks.startContainer = [{path: "/hook.sh"}]'
+    deny_mkdir SCMP_ACT_ERRNO
+    run rt run --bundle "$BUNDLE" "$ID"
+    assert_success
+    [ -d "$SHARED/hook-made-this" ] || fail "the startContainer hook ran under the container's filter"
+}
