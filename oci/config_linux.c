@@ -397,35 +397,29 @@ static int parse_propagation(struct json_cursor *c, const json_t *obj, struct oc
         return 0;
 }
 
-static int parse_maps(struct json_cursor *c, const json_t *obj, struct oci_linux *l)
+/* An optional object member of linux, parsed by `parse` with the cursor on it. */
+static int parse_linux_object(struct json_cursor *c, const json_t *obj, const char *key,
+                              int (*parse)(struct json_cursor *, const json_t *, struct oci_linux *),
+                              struct oci_linux *l)
 {
         json_t *v;
-        int r = json_member_object(c, obj, "timeOffsets", 0, &v);
-        if (r > 0) {
-                size_t mark = json_cursor_enter_key(c, "timeOffsets");
-                if ((r = parse_time_offsets(c, v, l)) < 0)
-                        return r;
-                json_cursor_leave(c, mark);
-        }
-        if (r < 0)
+        int r = json_member_object(c, obj, key, 0, &v);
+        if (r <= 0)
                 return r;
-        r = json_member_object(c, obj, "sysctl", 0, &v);
-        if (r > 0) {
-                size_t mark = json_cursor_enter_key(c, "sysctl");
-                if ((r = parse_sysctl(c, v, l)) < 0)
-                        return r;
-                json_cursor_leave(c, mark);
-        }
-        if (r < 0)
+        size_t mark = json_cursor_enter_key(c, key);
+        if ((r = parse(c, v, l)) < 0)
                 return r;
-        r = json_member_object(c, obj, "netDevices", 0, &v);
-        if (r > 0) {
-                size_t mark = json_cursor_enter_key(c, "netDevices");
-                if ((r = parse_net_devices(c, v, l)) < 0)
-                        return r;
-                json_cursor_leave(c, mark);
-        }
-        return r < 0 ? r : 0;
+        json_cursor_leave(c, mark);
+        return 0;
+}
+
+static int parse_maps(struct json_cursor *c, const json_t *obj, struct oci_linux *l)
+{
+        int r;
+        if ((r = parse_linux_object(c, obj, "timeOffsets", parse_time_offsets, l)) < 0 ||
+            (r = parse_linux_object(c, obj, "sysctl", parse_sysctl, l)) < 0)
+                return r;
+        return parse_linux_object(c, obj, "netDevices", parse_net_devices, l);
 }
 
 static int parse_isolation(struct json_cursor *c, const json_t *obj, struct oci_linux *l)
