@@ -310,6 +310,14 @@ static void close_fds_on_exec(int preserve_fds)
                 fcntl((int) fd, F_SETFD, FD_CLOEXEC);
 }
 
+/* After start nobody waits on the sync channel: an error goes to the
+ * container's stderr, with berth's one-line form. */
+static _Noreturn void fail_after_start(const struct berth_error *err, int exit_code)
+{
+        dprintf(STDERR_FILENO, "berth: %s\n", err->msg);
+        _exit(exit_code);
+}
+
 _Noreturn void container_init(const struct init_context *ctx)
 {
         struct berth_error err = { 0 };
@@ -327,32 +335,21 @@ _Noreturn void container_init(const struct init_context *ctx)
         if (sync_send(ctx->sync_fd, SYNC_READY, &err) < 0)
                 _exit(1);
         end_on_terminating_signals();
-        if (wait_for_start(ctx, &err) < 0) {
-                /* berth went away before start (run killed, or a delete of
-                 * a created container): nothing to report to. */
+        /* A failed wait means berth went away before start (run killed, or
+         * a delete of a created container): nothing to report to. */
+        if (wait_for_start(ctx, &err) < 0)
                 _exit(1);
-        }
         reset_signal_dispositions();
         /* startContainer: after start, before the process, in the container. */
-        if (hooks_run(&ctx->cfg->hooks.start_container, "startContainer", hs.created, false, &err) < 0) {
-                dprintf(STDERR_FILENO, "berth: %s\n", err.msg);
-                _exit(1);
-        }
-        if (attributes_apply_exec_labels(ctx->cfg, &err) < 0) {
-                dprintf(STDERR_FILENO, "berth: %s\n", err.msg);
-                _exit(1);
-        }
+        if (hooks_run(&ctx->cfg->hooks.start_container, "startContainer", hs.created, false, &err) < 0)
+                fail_after_start(&err, 1);
+        if (attributes_apply_exec_labels(ctx->cfg, &err) < 0)
+                fail_after_start(&err, 1);
         close_fds_on_exec(ctx->preserve_fds);
-        if (seccomp_loads_before_exec(ctx)) {
-                int unused_notify_fd;
-                if (seccomp_program_load(ctx->seccomp, &unused_notify_fd, &err) < 0) {
-                        dprintf(STDERR_FILENO, "berth: %s\n", err.msg);
-                        _exit(127);
-                }
-        }
+        int unused_notify_fd;
+        if (seccomp_loads_before_exec(ctx) && seccomp_program_load(ctx->seccomp, &unused_notify_fd, &err) < 0)
+                fail_after_start(&err, 127);
         process_exec(&ctx->cfg->process, exe, &err);
-        /* After start nobody waits on the sync channel: the error goes to
-         * the container's stderr, and 127 is the exit code, like a shell's. */
-        dprintf(STDERR_FILENO, "berth: %s\n", err.msg);
-        _exit(127);
+        /* 127, like a shell's for a command it cannot run. */
+        fail_after_start(&err, 127);
 }
