@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroups/resources.h"
 #include "common/cleanup.h"
 #include "common/util.h"
 
@@ -334,92 +335,20 @@ static int ensure_empty(const char *abs_path, struct berth_error *err)
         return 0;
 }
 
-/* ---- resources (not applied yet) ---------------------------------------- */
-
-static const char *first_memory_limit(const struct oci_memory *m)
-{
-        if (m->has_limit)
-                return "memory/limit";
-        if (m->has_reservation)
-                return "memory/reservation";
-        if (m->has_swap)
-                return "memory/swap";
-        if (m->has_swappiness)
-                return "memory/swappiness";
-        if (m->has_disable_oom_killer && m->disable_oom_killer)
-                return "memory/disableOOMKiller";
-        return NULL;   /* kernel and kernelTCP mean nothing on cgroup v2 */
-}
-
-static const char *first_cpu_limit(const struct oci_cpu *c)
-{
-        if (c->has_shares)
-                return "cpu/shares";
-        if (c->has_quota)
-                return "cpu/quota";
-        if (c->has_burst)
-                return "cpu/burst";
-        if (c->has_period)
-                return "cpu/period";
-        if (c->has_realtime_runtime || c->has_realtime_period)
-                return "cpu/realtimeRuntime";
-        if (c->cpus)
-                return "cpu/cpus";
-        if (c->mems)
-                return "cpu/mems";
-        if (c->has_idle)
-                return "cpu/idle";
-        return NULL;
-}
-
-static const char *first_block_io_limit(const struct oci_block_io *b)
-{
-        if (b->has_weight || b->has_leaf_weight)
-                return "blockIO/weight";
-        if (b->n_weight_devices)
-                return "blockIO/weightDevice";
-        if (b->throttle_read_bps.n || b->throttle_write_bps.n || b->throttle_read_iops.n ||
-            b->throttle_write_iops.n)
-                return "blockIO/throttle";
-        return NULL;
-}
-
-/* The JSON path (below /linux/resources) of the first limit the config
- * sets, or NULL.  The device allow list is not a limit here: every config
- * carries the usual deny-all entry, and it is left to the devices work. */
-static const char *first_resource_limit(const struct oci_resources *r)
-{
-        const char *p = NULL;
-        if (r->has_memory && (p = first_memory_limit(&r->memory)))
-                return p;
-        if (r->has_cpu && (p = first_cpu_limit(&r->cpu)))
-                return p;
-        if (r->has_block_io && (p = first_block_io_limit(&r->block_io)))
-                return p;
-        if (r->n_hugepage_limits)
-                return "hugepageLimits";
-        if (r->has_network && (r->network.has_class_id || r->network.n_priorities))
-                return "network";
-        if (r->has_pids && r->pids.has_limit)
-                return "pids/limit";
-        if (r->n_rdma)
-                return "rdma";
-        if (r->n_unified)
-                return "unified";
-        return NULL;
-}
-
 int cgroup_create(const struct oci_config *cfg, const char *id, struct cgroup_handle *cg,
                   struct berth_error *err)
 {
-        /* Resources are parsed but not applied yet: refusing them beats
-         * running a container without the limits it asked for. */
-        const char *limit = cfg->has_linux && cfg->linux_.has_resources
-                                    ? first_resource_limit(&cfg->linux_.resources) : NULL;
-        if (limit)
-                return berth_error_new(err, ENOTSUP,
-                                       "config.json: /linux/resources/%s: resource limits are not supported yet",
-                                       limit);
+        const struct oci_resources *res = cfg->has_linux && cfg->linux_.has_resources
+                                                  ? &cfg->linux_.resources : NULL;
+        /* Config errors in the resources come out before any group exists. */
+        if (res) {
+                struct cgroup_probe probe = { 0 };
+                struct cgroup_writes plan = { 0 };
+                int r = cgroup_resources_plan(res, &probe, NULL, &plan, err);
+                cgroup_writes_release(&plan);
+                if (r < 0)
+                        return r;
+        }
 
         _cleanup_free_ char *mountpoint = NULL, *root = NULL, *path = NULL;
         int r = find_cgroup2_mount(&mountpoint, &root, err);
@@ -441,6 +370,8 @@ int cgroup_create(const struct oci_config *cfg, const char *id, struct cgroup_ha
                 if (dirfd < 0)
                         r = berth_error_errno(err, errno, "open cgroup %s", abs_path);
         }
+        if (r == 0 && res)
+                r = cgroup_resources_apply(mountpoint, path, res, NULL, err);
         if (r < 0) {
                 created_dirs_undo(&made);
                 return r;
@@ -622,4 +553,16 @@ int cgroup_destroy(const char *abs_path, struct berth_error *err)
         if (r < 0)
                 return r;
         return remove_tree(abs_path, err);
+}
+
+/* ---- for berth check ---------------------------------------------------- */
+
+int cgroup_find_mount(char **mountpoint, char **root, struct berth_error *err)
+{
+        return find_cgroup2_mount(mountpoint, root, err);
+}
+
+int cgroup_own_group(const char *mount_root, char **path, struct berth_error *err)
+{
+        return own_cgroup_in_mount(mount_root, path, err);
 }

@@ -18,8 +18,8 @@ struct cgroup_handle {
 
 /* Find the cgroup2 mount, work out the group's path from linux.cgroupsPath
  * (absolute: inside the hierarchy; relative: under berth's own group;
- * absent: /berth/<id>), refuse linux.resources for now with a clear error,
- * create the group and open it.  On error nothing is left behind. */
+ * absent: /berth/<id>), create the group, apply linux.resources to it
+ * (cgroups/resources.h) and open it.  On error nothing is left behind. */
 int cgroup_create(const struct oci_config *cfg, const char *id, struct cgroup_handle *cg,
                   struct berth_error *err);
 
@@ -39,3 +39,11 @@ int cgroup_list_pids(const char *abs_path, pid_t **pids, size_t *n, struct berth
 int cgroup_destroy(const char *abs_path, struct berth_error *err);
 
 void cgroup_handle_release(struct cgroup_handle *cg);
+
+/* The cgroup2 mount cgroup_create uses (*mountpoint) and the part of the
+ * hierarchy it shows (*root: "/" unless a subtree is mounted), for
+ * `berth check`. */
+int cgroup_find_mount(char **mountpoint, char **root, struct berth_error *err);
+
+/* berth's own group as a path inside a mount that shows `mount_root`. */
+int cgroup_own_group(const char *mount_root, char **path, struct berth_error *err);

@@ -28,6 +28,9 @@ struct command {
 
 extern const struct command command_create, command_start, command_run, command_state,
         command_kill, command_delete, command_list, command_spec, command_features;
+extern const struct command command_pause, command_resume, command_ps, command_events;
+extern const struct command command_check;
+extern const struct command command_update;
 
 /* Every subcommand takes -h/--help; list it in each option table. */
 #define CLI_HELP_OPTION { "help", no_argument, NULL, 'h' }

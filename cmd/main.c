@@ -15,6 +15,9 @@
 static const struct command *const commands[] = {
         &command_create, &command_start, &command_run,  &command_state,    &command_kill,
         &command_delete, &command_list,  &command_spec, &command_features,
+        &command_check,
+        &command_pause,  &command_resume, &command_ps,  &command_events,
+        &command_update,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -262,6 +262,13 @@ int oci_config_load(const char *bundle, struct oci_config **out, struct berth_er
 
 void oci_config_free(struct oci_config *cfg);
 
+/* Parse a linux.resources object given on its own (`berth update
+ * --resources`); errors name `name` and the pointer inside it
+ * ("resources.json: /memory/limit: ..."). */
+int oci_resources_parse_data(const char *data, size_t len, const char *name, struct oci_resources *out,
+                             struct berth_error *err);
+void oci_resources_release(struct oci_resources *res);
+
 static inline void oci_config_freep(struct oci_config **cfg)
 {
         oci_config_free(*cfg);

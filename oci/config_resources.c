@@ -401,3 +401,26 @@ void config_resources_release(struct oci_resources *res)
         RELEASE_ARRAY(res->unified, res->n_unified, unified_release);
         memset(res, 0, sizeof(*res));
 }
+
+/* ---- a resources document on its own (berth update --resources) ----------------- */
+
+int oci_resources_parse_data(const char *data, size_t len, const char *name, struct oci_resources *out,
+                             struct berth_error *err)
+{
+        _cleanup_json_ json_t *root = NULL;
+        int r = json_parse_object(data, len, name, &root, err);
+        if (r < 0)
+                return r;
+        struct json_cursor c;
+        json_cursor_init(&c, name, err);
+        memset(out, 0, sizeof(*out));
+        r = config_parse_resources(&c, root, out);
+        if (r < 0)
+                config_resources_release(out);
+        return r;
+}
+
+void oci_resources_release(struct oci_resources *res)
+{
+        config_resources_release(res);
+}

@@ -167,9 +167,13 @@ static json_t *linux_features(void)
         json_t *l = json_object();
         json_object_set_new(l, "namespaces", STRING_ARRAY(namespace_names));
         json_object_set_new(l, "capabilities", capability_names());
+        /* What berth implements, whatever this host has (`berth check`
+         * reports the host): cgroup v2 only, the cgroupfs driver and the
+         * system-wide systemd one (cgroups/systemd.h), rdma.max from
+         * linux.resources.rdma. */
         json_object_set_new(l, "cgroup",
-                            json_pack("{s:b, s:b, s:b, s:b, s:b}", "v1", 0, "v2", 1, "systemd", 0,
-                                      "systemdUser", 0, "rdma", 0));
+                            json_pack("{s:b, s:b, s:b, s:b, s:b}", "v1", 0, "v2", 1, "systemd", 1,
+                                      "systemdUser", 0, "rdma", 1));
         json_object_set_new(l, "seccomp", seccomp_features());
         /* runtime/attributes.c: AppArmor profiles yes; SELinux only in
          * part (no mountLabel), so not claimed; no resctrl at all. */

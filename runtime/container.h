@@ -1,5 +1,5 @@
 /* The container lifecycle as the CLI drives it: create, start, run, kill,
- * delete. */
+ * delete, pause, resume. */
 #pragma once
 
 #include <stdbool.h>
@@ -34,5 +34,17 @@ int container_run(const struct container_options *opts, int *exit_code, struct b
 /* Signal the container's init, or with `all` every process in its cgroup. */
 int container_kill(const char *root, const char *id, int sig, bool all, struct berth_error *err);
 
+struct oci_resources;
+/* Apply new limits to a created, running or paused container's cgroup.
+ * origin names places in errors ("update: " + "/memory/limit").  Swap
+ * given alone counts against the memory limit in force. */
+int container_update(const char *root, const char *id, struct oci_resources *r, const char *origin,
+                     struct berth_error *err);
+
 /* Remove a stopped (or created) container; `force` kills a running one first. */
 int container_delete(const char *root, const char *id, bool force, struct berth_error *err);
+
+/* Freeze every process of a running container (cgroup.freeze); resume
+ * thaws a paused one.  `berth state` says "paused" in between. */
+int container_pause(const char *root, const char *id, struct berth_error *err);
+int container_resume(const char *root, const char *id, struct berth_error *err);

@@ -13,7 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cgroups/freezer.h"
 #include "common/cleanup.h"
+#include "common/log.h"
 #include "common/util.h"
 
 #define STATE_FILE "state.json"
@@ -236,12 +238,30 @@ static bool init_is_alive(const struct oci_state *st)
         return state != 'Z' && state != 'X';
 }
 
+/* A frozen cgroup (berth pause, or anyone writing cgroup.freeze) makes a
+ * live container paused, as runc reports it.  An unreadable cgroup.events
+ * is not worth failing `state` over: the container then counts as thawed. */
+static bool cgroup_frozen(const struct oci_state *st)
+{
+        if (!st->cgroup_path || !st->cgroup_path[0])
+                return false;
+        struct berth_error err = { 0 };
+        bool frozen = false;
+        if (cgroup_is_frozen(st->cgroup_path, &frozen, &err) < 0) {
+                log_debug("container %s: %s", st->id, err.msg);
+                return false;
+        }
+        return frozen;
+}
+
 static enum container_status live_status(int dir_fd, const struct oci_state *st)
 {
         if (!init_is_alive(st))
                 return STATUS_STOPPED;
         if (st->status == STATUS_CREATING)
                 return STATUS_CREATING;
+        if (cgroup_frozen(st))
+                return STATUS_PAUSED;
         /* The init waits on exec.fifo until start opens it and start removes
          * it: while it is there the process has not been started. */
         struct stat fifo;

@@ -40,8 +40,8 @@ int state_dir_peek(const char *root, const char *id, struct state_dir *sd, struc
 int state_save(const struct state_dir *sd, const struct oci_state *st, struct berth_error *err);
 
 /* Read state.json and compute the live status: stopped if the pid is gone,
- * a zombie or a different process (start time), created while exec.fifo
- * exists, else running. */
+ * a zombie or a different process (start time), paused while its cgroup
+ * is frozen, created while exec.fifo exists, else running. */
 int state_load(const struct state_dir *sd, struct oci_state *st, struct berth_error *err);
 
 /* Remove the container directory and everything in it. */

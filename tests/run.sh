@@ -138,17 +138,57 @@ run_vm_smoke() {
     fi
 }
 
-private_files=() host_files=()
+# tests/vm/*.bats measure resource limits, which need every controller on
+# cgroup v2: natively when this host's hierarchy (as the private namespace
+# sees it) offers them all, else inside the VM.  Their TAP lines come back
+# through the VM's console.
+vm_controllers=(cpu cpuset memory pids io)
+host_has_all_controllers() {
+    unshare --mount --propagation private -- bash -c '
+        mount -t cgroup2 cgroup2 /sys/fs/cgroup && cat /sys/fs/cgroup/cgroup.controllers' \
+        >"$work/controllers" 2>/dev/null || return 1
+    local c
+    for c in "${vm_controllers[@]}"; do grep -qw "$c" "$work/controllers" || return 1; done
+}
+
+run_vm_suites() {
+    if host_has_all_controllers; then
+        echo "== cgroup v2 limit tests: this host offers ${vm_controllers[*]} on cgroup v2, run here"
+        run_bats_private "$@"
+        return
+    fi
+    echo "== cgroup v2 limit tests: in the cgroup v2 VM (qemu)"
+    mkdir -p "$work/vm"
+    "$repo/tests/vm/run-in-vm" env RUNTIME="$RUNTIME" BUILD_DIR="$BUILD_DIR" bats --tap "$@" \
+        >"$work/vm/console.out" 2>&1
+    local rc=$?
+    tr -d '\r' <"$work/vm/console.out" | grep -E '^(ok |not ok |#|1\.\.)' | tee "$work/vm/report.tap"
+    if [ $rc -ne 0 ] && ! grep -qE '^not ok ' "$work/vm/report.tap"; then
+        echo "  the VM run failed (exit $rc) without a failing test:"
+        tail -20 "$work/vm/console.out" | sed 's/^/    /'
+        failed=$((failed + 1))
+    fi
+    grep -qE '^(ok|not ok) ' "$work/vm/report.tap" || : >"$work/vm/report.tap"
+    count_tap "$work/vm/report.tap"
+}
+
+private_files=() host_files=() vm_files=()
 if [ $# -gt 0 ]; then
     for f in "$@"; do
-        if [[ $f == */host/* ]]; then host_files+=("$f"); else private_files+=("$f"); fi
+        if [[ $f == */host/* ]]; then host_files+=("$f")
+        elif [[ $f == */vm/* ]]; then vm_files+=("$f")
+        else private_files+=("$f"); fi
     done
 else
     private_files=("$repo"/tests/integration/*.bats)
     host_files=("$repo"/tests/integration/host/*.bats)
+    for f in "$repo"/tests/vm/*.bats; do
+        [[ $(basename "$f") == systemd* ]] || vm_files+=("$f")
+    done
     if is_berth; then run_unit_tests; else echo "== unit tests: skipped (they test berth, not $RUNTIME)"; fi
 fi
 [ ${#private_files[@]} -eq 0 ] || run_bats_private "${private_files[@]}"
 [ ${#host_files[@]} -eq 0 ] || run_bats_host "${host_files[@]}"
+[ ${#vm_files[@]} -eq 0 ] || run_vm_suites "${vm_files[@]}"
 if [ $# -eq 0 ] && is_berth; then run_vm_smoke; fi
 summary

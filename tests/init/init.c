@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -27,6 +28,7 @@
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -785,6 +787,53 @@ static int cmd_mempolicy(void)
         return 0;
 }
 
+/* Allocate and touch MIB mebibytes of anonymous memory, so that it is
+ * charged to the cgroup; "allocated MIB MiB" once all of it is in.  A
+ * memory limit below it ends us by the OOM killer (SIGKILL). */
+static int cmd_alloc(const char *mib_text)
+{
+        long mib = atol(mib_text);
+        if (mib <= 0)
+                return EXIT_USAGE;
+        size_t size = (size_t) mib << 20;
+        char *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED)
+                return fail_errno("mmap", mib_text);
+        for (size_t off = 0; off < size; off += 4096)
+                p[off] = 1;
+        printf("allocated %ld MiB\n", mib);
+        return 0;
+}
+
+/* Fork children that wait (and hold a pid) until fork fails or MAX of
+ * them exist; "processes N, then fork: EAGAIN" counts this process too. */
+static int cmd_forks(const char *max_text)
+{
+        long max = atol(max_text);
+        long made = 0;
+        pid_t *kids = calloc((size_t) (max > 0 ? max : 1), sizeof(pid_t));
+        const char *result = "max reached";
+        for (; made < max; made++) {
+                pid_t pid = fork();
+                if (pid == 0) {
+                        pause();
+                        _exit(0);
+                }
+                if (pid < 0) {
+                        result = errno_name(errno);
+                        break;
+                }
+                kids[made] = pid;
+        }
+        printf("processes %ld, then fork: %s\n", made + 1, result);
+        for (long i = 0; i < made; i++)
+                kill(kids[i], SIGKILL);
+        while (wait(NULL) > 0)
+                ;
+        free(kids);
+        return 0;
+}
+
 static int usage(void)
 {
         fprintf(stderr,
@@ -794,7 +843,7 @@ static int usage(void)
                 "  open FILE | devnum PATH | pause [EXIT_ON_TERM [READYFILE]]\n"
                 "  trap SIG [READYFILE] | exit N | kill-self SIG | isatty\n"
                 "  personality VALUE | mkdir PATH | socket FAMILY TYPE\n"
-                "  sched | ioprio | affinity | mempolicy\n"
+                "  sched | ioprio | affinity | mempolicy | alloc MIB | forks MAX\n"
                 "  recv-tty SOCKET (on the host: the --console-socket receiver)\n"
                 "  seccomp-listener SOCKET STATEFILE REPLY (on the host: a listenerPath agent)\n");
         return EXIT_USAGE;
@@ -865,6 +914,10 @@ int main(int argc, char **argv)
                 return cmd_recv_tty(args[0]);
         if (strcmp(cmd, "seccomp-listener") == 0 && nargs == 3)
                 return cmd_seccomp_listener(args[0], args[1], args[2]);
+        if (strcmp(cmd, "alloc") == 0 && nargs == 1)
+                return cmd_alloc(args[0]);
+        if (strcmp(cmd, "forks") == 0 && nargs == 1)
+                return cmd_forks(args[0]);
         if (strcmp(cmd, "sched") == 0)
                 return cmd_sched();
         if (strcmp(cmd, "ioprio") == 0)

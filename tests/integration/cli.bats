@@ -12,7 +12,8 @@ load helpers
 }
 
 @test "--help of each subcommand describes it and exits 0" {
-    cmds=(create start run state kill delete list spec features)
+    cmds=(create start run state kill delete list pause resume ps events update spec features)
+    is_berth && cmds=(check "${cmds[@]}")
     # (Older runtimes have no features command: crun 1.8.)
     is_berth || "$RUNTIME" features >/dev/null 2>&1 || unset 'cmds[-1]'
     for cmd in "${cmds[@]}"; do
@@ -26,7 +27,7 @@ load helpers
 @test "--help lists the subcommands" {
     run "$RUNTIME" --help
     assert_success
-    for cmd in create start run state kill delete list spec; do
+    for cmd in create start run state kill delete list pause resume ps events update spec; do
         assert_output --regexp "(^|[[:space:]])$cmd([[:space:]]|,|$)"
     done
 }
@@ -101,6 +102,14 @@ load helpers
         ([.linux.namespaces[]] | contains(["pid", "mount", "network", "ipc", "uts", "user", "cgroup"])) and
         (.mountOptions | index("bind")) and (.linux.capabilities | index("CAP_SYS_ADMIN"))' <<<"$output" ||
         fail "unexpected features: $output"
+}
+
+@test "features says berth implements cgroup v2 with the cgroupfs and systemd drivers and rdma, not cgroup v1" {
+    berth_only "what berth implements"
+    run "$RUNTIME" features
+    assert_success
+    run jq -c .linux.cgroup <<<"$output"
+    assert_output '{"v1":false,"v2":true,"systemd":true,"systemdUser":false,"rdma":true}'
 }
 
 @test "--log with --log-format json writes JSON lines with level, msg and time on an error" {

@@ -712,6 +712,9 @@ static void features_document(void)
         }
         CHECK(json_is_true(json_object_get(json_object_get(linux_, "cgroup"), "v2")));
         CHECK(json_is_false(json_object_get(json_object_get(linux_, "cgroup"), "v1")));
+        CHECK(json_is_true(json_object_get(json_object_get(linux_, "cgroup"), "systemd")));
+        CHECK(json_is_false(json_object_get(json_object_get(linux_, "cgroup"), "systemdUser")));
+        CHECK(json_is_true(json_object_get(json_object_get(linux_, "cgroup"), "rdma")));
         CHECK(json_is_true(json_object_get(json_object_get(linux_, "seccomp"), "enabled")));
         /* ... and every mount option one mount_options_parse() acts on,
          * not one it passes on as filesystem data. */
