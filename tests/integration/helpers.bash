@@ -150,12 +150,17 @@ start_bg() {
 make_bundle() {
     mkdir -p "$BUNDLE"
     (cd "$BUNDLE" && "$RUNTIME" spec) || fail "$RUNTIME_NAME spec failed"
-    cp -a "$TEST_ROOTFS" "$BUNDLE/rootfs"
-    cfg --arg shared "$SHARED" --arg mark "BERTH_TEST_MARK=$MARK" --arg init "$INIT" '
+    # TEST_ROOTFS_SHARED=1 (the VM suites, where copying the rootfs over
+    # 9p takes most of a test): every container shares the test rootfs,
+    # read-only.
+    [ -n "${TEST_ROOTFS_SHARED:-}" ] || cp -a "$TEST_ROOTFS" "$BUNDLE/rootfs"
+    cfg --arg shared "$SHARED" --arg mark "BERTH_TEST_MARK=$MARK" --arg init "$INIT" \
+        --arg rootfs "$TEST_ROOTFS" --arg share_rootfs "${TEST_ROOTFS_SHARED:-}" '
         .process.terminal = false
         | .process.args = [$init, "pid"]
         | .process.env += [$mark]
-        | .root = {path: "rootfs", readonly: false}
+        | .root = (if $share_rootfs == "" then {path: "rootfs", readonly: false}
+                   else {path: $rootfs, readonly: true} end)
         | del(.linux.resources)
         | .mounts += [{destination: "/shared", type: "bind", source: $shared,
                        options: ["rbind", "rw"]}]'
