@@ -40,6 +40,12 @@ int cgroup_writes_apply(const char *abs_path, const struct cgroup_writes *w, str
                 struct berth_error e = { 0 };
                 int r = write_file_at(dirfd, one->file, 0, 0, one->value, strlen(one->value), &e);
                 berth_error_clear(&e);
+                /* No knob is no limit: "max" to a file this kernel lacks
+                 * (memory.swap.max with swapaccount=0) asks for nothing. */
+                if (r == -ENOENT && strcmp(one->value, "max") == 0) {
+                        log_debug("cgroup: %s: no %s here; \"max\" needs none", one->json_path, one->file);
+                        continue;
+                }
                 if (r < 0)
                         return write_error(abs_path, one, -r, err);
         }

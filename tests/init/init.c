@@ -788,9 +788,10 @@ static int cmd_mempolicy(void)
 }
 
 /* Allocate and touch MIB mebibytes of anonymous memory, so that it is
- * charged to the cgroup; "allocated MIB MiB" once all of it is in.  A
- * memory limit below it ends us by the OOM killer (SIGKILL). */
-static int cmd_alloc(const char *mib_text)
+ * charged to the cgroup; "allocated MIB MiB" once all of it is in, then
+ * exit, or with `hold` keep it until killed.  A memory limit below it ends
+ * us by the OOM killer (SIGKILL). */
+static int cmd_alloc(const char *mib_text, bool hold)
 {
         long mib = atol(mib_text);
         if (mib <= 0)
@@ -802,6 +803,9 @@ static int cmd_alloc(const char *mib_text)
         for (size_t off = 0; off < size; off += 4096)
                 p[off] = 1;
         printf("allocated %ld MiB\n", mib);
+        if (hold)
+                for (;;)
+                        pause();
         return 0;
 }
 
@@ -843,7 +847,7 @@ static int usage(void)
                 "  open FILE | devnum PATH | pause [EXIT_ON_TERM [READYFILE]]\n"
                 "  trap SIG [READYFILE] | exit N | kill-self SIG | isatty\n"
                 "  personality VALUE | mkdir PATH | socket FAMILY TYPE\n"
-                "  sched | ioprio | affinity | mempolicy | alloc MIB | forks MAX\n"
+                "  sched | ioprio | affinity | mempolicy | alloc MIB [hold] | forks MAX\n"
                 "  recv-tty SOCKET (on the host: the --console-socket receiver)\n"
                 "  seccomp-listener SOCKET STATEFILE REPLY (on the host: a listenerPath agent)\n");
         return EXIT_USAGE;
@@ -914,8 +918,8 @@ int main(int argc, char **argv)
                 return cmd_recv_tty(args[0]);
         if (strcmp(cmd, "seccomp-listener") == 0 && nargs == 3)
                 return cmd_seccomp_listener(args[0], args[1], args[2]);
-        if (strcmp(cmd, "alloc") == 0 && nargs == 1)
-                return cmd_alloc(args[0]);
+        if (strcmp(cmd, "alloc") == 0 && (nargs == 1 || (nargs == 2 && strcmp(args[1], "hold") == 0)))
+                return cmd_alloc(args[0], nargs == 2);
         if (strcmp(cmd, "forks") == 0 && nargs == 1)
                 return cmd_forks(args[0]);
         if (strcmp(cmd, "sched") == 0)

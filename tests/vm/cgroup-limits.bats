@@ -143,3 +143,21 @@ spin_bundle() { make_bundle /bin/sh -c 'while :; do :; done'; }
     assert_equal "$(cat "$SHARED/alloc2")" "allocated 100 MiB
 exit 0"
 }
+
+@test "update with checkBeforeUpdate refuses a memory limit below the container's usage, and changes nothing" {
+    require_controllers memory
+    make_bundle "$INIT" alloc 48 hold
+    cfg '.linux.resources = {memory: {limit: 134217728}}'
+    run_detached rt run --detach --bundle "$BUNDLE" "$ID"
+    assert_success
+    group=$(cgroup_dir_of "$(container_pid "$ID")")
+    wait_for test "$(cat "$group/memory.current")" -gt 50331648
+
+    run rt update --resources - "$ID" <<<'{"memory": {"limit": 16777216, "checkBeforeUpdate": true}}'
+    assert_failure
+    if is_berth; then
+        assert_output --regexp '^berth: standard input: /memory/limit: 16777216 is below the [0-9]+ bytes the container uses now \(checkBeforeUpdate\)$'
+    fi
+    assert_equal "$(cat "$group/memory.max")" 134217728
+    assert_equal "$(state_field "$ID" status)" running
+}
