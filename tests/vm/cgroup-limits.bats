@@ -146,6 +146,10 @@ exit 0"
 
 @test "update with checkBeforeUpdate refuses a memory limit below the container's usage, and changes nothing" {
     require_controllers memory
+    if [ "$RUNTIME_NAME" = runc ]; then
+        version=$("$RUNTIME" --version | grep -oE '[0-9]+\.[0-9]+(\.[0-9]+)?' | head -1)
+        ! version_lt "$version" 1.2 || skip "runc $version ignores checkBeforeUpdate (runc 1.2 added it)"
+    fi
     make_bundle "$INIT" alloc 48 hold
     cfg '.linux.resources = {memory: {limit: 134217728}}'
     run_detached rt run --detach --bundle "$BUNDLE" "$ID"
