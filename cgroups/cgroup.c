@@ -182,7 +182,7 @@ static int group_path(const struct oci_config *cfg, const char *id, const char *
         } else if (strchr(cp, ':')) {
                 return berth_error_new(err, EINVAL,
                                        "config.json: /linux/cgroupsPath: \"%s\" is a systemd slice:prefix:name "
-                                       "path, which needs --systemd-cgroup (not supported yet)", cp);
+                                       "path, which needs --systemd-cgroup", cp);
         }
         if (cp[0] == '/') {
                 base = xstrdup("/");

@@ -88,9 +88,3 @@ void cli_print_json(const char *json)
         if (len == 0 || json[len - 1] != '\n')
                 putchar('\n');
 }
-
-int cli_refuse_systemd_cgroup(void)
-{
-        log_error("--systemd-cgroup: the systemd cgroup driver is not supported yet");
-        return 1;
-}

@@ -65,9 +65,6 @@ void cli_print_help(const struct command *cmd);
 /* Print a malloc'd JSON document on stdout, newline-terminated. */
 void cli_print_json(const char *json);
 
-/* The refusal create and run give to --systemd-cgroup; returns 1. */
-int cli_refuse_systemd_cgroup(void);
-
 struct container_options;
 /* The options create and run share (run adds --detach, --keep and
  * --no-subreaper when for_run), then the container id.  Returns -1 when

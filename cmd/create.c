@@ -100,8 +100,6 @@ int cli_container_options(const struct command *cmd, const struct global_options
         if (!cli_positional(cmd, argc, argv, 1, 1))
                 return 1;
         opts->id = argv[optind];
-        if (g->systemd_cgroup)
-                return cli_refuse_systemd_cgroup();
         return -1;
 }
 

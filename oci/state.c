@@ -66,6 +66,8 @@ int oci_state_emit_private(const struct oci_state *st, char **json, struct berth
         json_t *b = json_object();
         json_object_set_new(b, "pidStartTime", json_integer((json_int_t) st->pid_start_time));
         json_object_set_new(b, "cgroupPath", string_or_empty(st->cgroup_path));
+        if (st->systemd_unit)
+                json_object_set_new(b, "systemdUnit", json_string(st->systemd_unit));
         json_object_set_new(b, "owner", json_integer(st->owner));
         json_object_set_new(o, "berth", b);
         return json_dump_pretty(o, 2, json, err);
@@ -122,6 +124,7 @@ static int parse_private(struct json_cursor *c, const json_t *root, struct oci_s
         uint32_t owner = 0;
         if ((r = json_member_u64(c, b, "pidStartTime", 0, UINT64_MAX, &start_time)) < 0 ||
             (r = json_member_string(c, b, "cgroupPath", 0, &st->cgroup_path)) < 0 ||
+            (r = json_member_string(c, b, "systemdUnit", 0, &st->systemd_unit)) < 0 ||
             (r = json_member_u32(c, b, "owner", 0, &owner)) < 0)
                 return r;
         st->pid_start_time = start_time;
@@ -176,5 +179,6 @@ void oci_state_release(struct oci_state *st)
         free(st->rootfs);
         free(st->created);
         free(st->cgroup_path);
+        free(st->systemd_unit);
         memset(st, 0, sizeof(*st));
 }

@@ -34,6 +34,7 @@ struct oci_state {
         /* berth's own, kept in state.json only ("berth" object): */
         unsigned long long pid_start_time; /* /proc/<pid>/stat field 22: tells a reused pid apart */
         char *cgroup_path;            /* absolute path of the container's cgroup directory */
+        char *systemd_unit;           /* --systemd-cgroup: the unit holding the cgroup ("berth-x.scope"), else NULL */
 };
 
 /* The document `berth state` prints: the spec's fields plus runc's, in

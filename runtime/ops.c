@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cgroups/cgroup.h"
+#include "cgroups/systemd.h"
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "runtime/hooks.h"
@@ -218,6 +219,13 @@ int container_delete(const char *root, const char *id, bool force, struct berth_
         }
         if (r < 0)
                 return r;
+        /* --systemd-cgroup: stopping the unit removes its group; the
+         * cgroupfs removal below then finds nothing left. */
+        if (st.systemd_unit) {
+                r = systemd_scope_stop(st.systemd_unit, err);
+                if (r < 0)
+                        return berth_error_prefix(err, "delete container %s", id);
+        }
         if (has_cgroup(&st)) {
                 r = cgroup_destroy(st.cgroup_path, err);
                 if (r < 0)

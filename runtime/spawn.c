@@ -1,6 +1,8 @@
 /* container_spawn: parse, validate, then act: state directory, cgroup,
- * clone3 straight into the cgroup and the namespaces, id mappings, and one
- * round trip on the sync channel until the init is ready. */
+ * clone3 straight into the cgroup and the namespaces (or, with
+ * --systemd-cgroup, into a scope systemd makes for the new init), id
+ * mappings, and one round trip on the sync channel until the init is
+ * ready. */
 #include "runtime/spawn.h"
 
 #include <fcntl.h>
@@ -16,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroups/resources.h"
+#include "cgroups/systemd.h"
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/util.h"
@@ -48,6 +52,35 @@ static int keep_config_for_hooks(const struct spawned *sp, const char *json, siz
         if (!hooks_any(&h->poststart) && !hooks_any(&h->poststop))
                 return 0;
         return write_file_at(sp->sd.dir_fd, HOOKS_CONFIG, O_CREAT | O_TRUNC, 0600, json, len, err);
+}
+
+static void systemd_scope_releasep(struct systemd_scope *s)
+{
+        systemd_scope_release(s);
+}
+
+static const struct oci_resources *config_resources(const struct oci_config *cfg)
+{
+        return cfg->has_linux && cfg->linux_.has_resources ? &cfg->linux_.resources : NULL;
+}
+
+/* --systemd-cgroup: the unit's name and slice from linux.cgroupsPath, and
+ * the limits checked as the cgroupfs writes after the scope will need
+ * them, so a bad config is refused before systemd is asked for anything. */
+static int validate_systemd_cgroup(const struct oci_config *cfg, const char *id, struct systemd_scope *scope,
+                                   struct berth_error *err)
+{
+        int r = systemd_cgroup_parse(cfg->has_linux ? cfg->linux_.cgroups_path : NULL, id, scope, err);
+        if (r < 0)
+                return r;
+        const struct oci_resources *res = config_resources(cfg);
+        if (!res)
+                return 0;
+        struct cgroup_probe probe = { 0 };
+        struct cgroup_writes plan = { 0 };
+        r = cgroup_resources_plan(res, &probe, NULL, &plan, err);
+        cgroup_writes_release(&plan);
+        return r;
 }
 
 static int resolve_rootfs(const struct oci_config *cfg, const char *bundle, char **out,
@@ -118,15 +151,17 @@ static void fill_state(struct spawned *sp, const char *id, const char *bundle, c
 
 /* clone3 puts the child into the cgroup and the namespaces in one step, so
  * no other process can observe it outside them.  Kernels before 5.7 lack
- * CLONE_INTO_CGROUP: then berth moves the child before it goes on. */
-static pid_t clone_init(const struct spawned *sp, bool *placed)
+ * CLONE_INTO_CGROUP: then berth moves the child before it goes on.  With
+ * --systemd-cgroup there is no group yet (into_cgroup false): systemd
+ * makes the scope around the child, which waits on the sync channel. */
+static pid_t clone_init(const struct spawned *sp, bool into_cgroup, bool *placed)
 {
         struct clone_args args = {
-                .flags = sp->plan.clone_flags | CLONE_INTO_CGROUP,
+                .flags = sp->plan.clone_flags | (into_cgroup ? CLONE_INTO_CGROUP : 0),
                 .exit_signal = SIGCHLD,
-                .cgroup = (uint64_t) sp->cg.dirfd,
+                .cgroup = into_cgroup ? (uint64_t) sp->cg.dirfd : 0,
         };
-        *placed = true;
+        *placed = into_cgroup;
         pid_t pid = (pid_t) syscall(SYS_clone3, &args, sizeof(args));
         if (pid >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EINVAL))
                 return pid;
@@ -216,8 +251,60 @@ static int pass_seccomp_listener(struct spawned *sp, struct berth_error *err)
         return seccomp_notify_listener(sp->cfg, state, notify_fd, err);
 }
 
+/* systemd reports the scope's group in the whole hierarchy; berth's
+ * cgroup2 mount may show only a part of it (a cgroup namespace). */
+static int group_in_mount(const char *root, const char *group, char **out, struct berth_error *err)
+{
+        size_t n = strcmp(root, "/") == 0 ? 0 : strlen(root);
+        if (strncmp(group, root, n) != 0 || (group[n] != '/' && group[n] != '\0'))
+                return berth_error_new(err, EINVAL,
+                                       "--systemd-cgroup: systemd put the container in %s, outside the "
+                                       "cgroup2 tree berth sees (%s)", group, root);
+        *out = xstrdup(group[n] ? group + n : "/");
+        return 0;
+}
+
+/* --systemd-cgroup: systemd starts the scope around the init (limits as
+ * unit properties), then the limits go to the scope's group through the
+ * cgroupfs too, for what systemd has no property for. */
+static int join_systemd_scope(struct spawned *sp, const struct systemd_scope *scope, struct berth_error *err)
+{
+        const struct oci_resources *res = config_resources(sp->cfg);
+        _cleanup_free_ char *group = NULL, *root = NULL;
+        int r = systemd_scope_start(scope, sp->pid, res, &group, err);
+        if (r < 0)
+                return r;
+        /* From here on, a failure stops the unit (abort_spawn). */
+        sp->st.systemd_unit = xstrdup(scope->unit);
+        r = cgroup_find_mount(&sp->cg.mountpoint, &root, err);
+        if (r < 0)
+                return r;
+        r = group_in_mount(root, group, &sp->cg.path, err);
+        if (r < 0)
+                return r;
+        sp->cg.abs_path = xasprintf("%s%s", sp->cg.mountpoint, sp->cg.path);
+        free(sp->st.cgroup_path);
+        sp->st.cgroup_path = xstrdup(sp->cg.abs_path);
+        log_debug("container %s: systemd unit %s, cgroup %s", sp->st.id, scope->unit, sp->cg.abs_path);
+        if (!res)
+                return 0;
+        return cgroup_resources_apply(sp->cg.mountpoint, sp->cg.path, res, NULL, err);
+}
+
+/* The init's group: systemd's scope, or (the child not born in it on an
+ * old kernel) the one berth made. */
+static int place_init(struct spawned *sp, const struct systemd_scope *scope, bool placed,
+                      struct berth_error *err)
+{
+        if (scope)
+                return join_systemd_scope(sp, scope, err);
+        if (!placed)
+                return cgroup_enter(&sp->cg, sp->pid, err);
+        return 0;
+}
+
 static int start_init(struct spawned *sp, const struct container_options *opts, bool via_fifo,
-                      const sigset_t *original_mask, struct berth_error *err)
+                      const struct systemd_scope *scope, const sigset_t *original_mask, struct berth_error *err)
 {
         int fds[2];
         int r = sync_pair(fds, err);
@@ -250,7 +337,7 @@ static int start_init(struct spawned *sp, const struct container_options *opts, 
                 return r;
         }
         bool placed;
-        pid_t pid = clone_init(sp, &placed);
+        pid_t pid = clone_init(sp, !scope, &placed);
         int clone_errno = errno;
         if (pid != 0)
                 ns_restore_after_clone(&saved);
@@ -281,12 +368,10 @@ static int start_init(struct spawned *sp, const struct container_options *opts, 
         sp->pid = pid;
         log_debug("container %s: init is pid %d (clone flags 0x%llx, %s)", sp->st.id, pid,
                   (unsigned long long) sp->plan.clone_flags,
-                  placed ? "born in its cgroup" : "moved into its cgroup");
-        if (!placed) {
-                r = cgroup_enter(&sp->cg, pid, err);
-                if (r < 0)
-                        return r;
-        }
+                  scope ? "systemd places it" : placed ? "born in its cgroup" : "moved into its cgroup");
+        r = place_init(sp, scope, placed, err);
+        if (r < 0)
+                return r;
         if (sp->plan.clone_flags & CLONE_NEWUSER) {
                 r = ns_write_id_mappings(pid, &sp->cfg->linux_, err);
                 if (r < 0)
@@ -354,8 +439,6 @@ int container_spawn(const struct container_options *opts, bool via_fifo,
         *sp = (struct spawned) { .pid = -1, .sync_fd = -1, .terminal_master = -1, .sd = { .dir_fd = -1 }, .cg = { .dirfd = -1 } };
         for (int i = 0; i < OCI_NS_COUNT; i++)
                 sp->plan.join_fd[i] = -1;
-        if (opts->systemd_cgroup)
-                return berth_error_new(err, ENOTSUP, "--systemd-cgroup: the systemd cgroup driver is not supported yet");
 
         int r = container_id_validate(opts->id, err);
         if (r < 0)
@@ -392,15 +475,23 @@ int container_spawn(const struct container_options *opts, bool via_fifo,
         r = resolve_rootfs(sp->cfg, bundle, &rootfs, err);
         if (r < 0)
                 return r;
+        _cleanup_(systemd_scope_releasep) struct systemd_scope scope = { 0 };
+        if (opts->systemd_cgroup) {
+                r = validate_systemd_cgroup(sp->cfg, opts->id, &scope, err);
+                if (r < 0)
+                        return r;
+        }
 
         /* From here on berth acts; spawned_release undoes it on error. */
         r = state_dir_create(opts->root, opts->id, &sp->sd, err);
         if (r < 0)
                 return r;
-        r = cgroup_create(sp->cfg, opts->id, &sp->cg, err);
-        if (r < 0)
-                return r;
-        log_debug("container %s: cgroup %s", opts->id, sp->cg.abs_path);
+        if (!opts->systemd_cgroup) {
+                r = cgroup_create(sp->cfg, opts->id, &sp->cg, err);
+                if (r < 0)
+                        return r;
+                log_debug("container %s: cgroup %s", opts->id, sp->cg.abs_path);
+        }
         fill_state(sp, opts->id, bundle, rootfs);
         r = keep_config_for_hooks(sp, config_json, config_len, err);
         if (r < 0)
@@ -410,7 +501,7 @@ int container_spawn(const struct container_options *opts, bool via_fifo,
                 if (r < 0)
                         return r;
         }
-        r = start_init(sp, opts, via_fifo, original_mask, err);
+        r = start_init(sp, opts, via_fifo, opts->systemd_cgroup ? &scope : NULL, original_mask, err);
         if (r < 0)
                 return r;
         return record_state(sp, opts, err);
@@ -424,6 +515,10 @@ static void abort_spawn(struct spawned *sp)
                 while (waitpid(sp->pid, NULL, 0) < 0 && errno == EINTR)
                         ;
         }
+        /* systemd removes the scope's group with the unit; the cgroupfs
+         * removal after it finds nothing left unless the stop failed. */
+        if (sp->st.systemd_unit)
+                systemd_scope_stop(sp->st.systemd_unit, &ignored);
         if (sp->cg.abs_path)
                 cgroup_destroy(sp->cg.abs_path, &ignored);
         if (sp->sd.dir_fd >= 0)

@@ -10,6 +10,7 @@
 
 #include "cgroups/cgroup.h"
 #include "cgroups/resources.h"
+#include "cgroups/systemd.h"
 #include "common/cleanup.h"
 #include "common/util.h"
 #include "runtime/state.h"
@@ -119,6 +120,10 @@ int container_update(const char *root, const char *id, struct oci_resources *r, 
                 ret = complete_swap(st.cgroup_path, r, origin, err);
         if (ret == 0)
                 ret = check_before_update(st.cgroup_path, r, origin, err);
+        /* A systemd scope keeps its limits as unit properties too:
+         * otherwise a daemon-reload would put the old ones back. */
+        if (ret == 0 && st.systemd_unit)
+                ret = systemd_unit_set_resources(st.systemd_unit, r, err);
         if (ret == 0)
                 ret = cgroup_resources_apply(mountpoint, path, r, origin, err);
         return ret;
