@@ -60,11 +60,8 @@ static int container_pids(const char *root, const char *id, pid_t **pids, size_t
         *n = 0;
         _cleanup_(state_dir_release) struct state_dir sd = { .dir_fd = -1 };
         /* Unlocked, like state: ps only reads. */
-        int r = state_dir_peek(root, id, &sd, err);
-        if (r < 0)
-                return r;
         _cleanup_(oci_state_release) struct oci_state st = { 0 };
-        r = state_load(&sd, &st, err);
+        int r = state_open_load(root, id, false, &sd, &st, err);
         if (r < 0)
                 return r;
         if (!st.cgroup_path || !st.cgroup_path[0])

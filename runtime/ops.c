@@ -145,11 +145,8 @@ static bool has_cgroup(const struct oci_state *st)
 int container_kill(const char *root, const char *id, int sig, bool all, struct berth_error *err)
 {
         _cleanup_state_dir_ struct state_dir sd = { .dir_fd = -1 };
-        int r = state_dir_open(root, id, &sd, err);
-        if (r < 0)
-                return r;
         _cleanup_state_ struct oci_state st = { 0 };
-        r = state_load(&sd, &st, err);
+        int r = state_open_load(root, id, true, &sd, &st, err);
         if (r < 0)
                 return r;
 

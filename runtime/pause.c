@@ -15,11 +15,8 @@ static int set_frozen(const char *root, const char *id, bool frozen, struct bert
 
         /* Locked: a pause racing a delete or a start must see one state. */
         _cleanup_(state_dir_release) struct state_dir sd = { .dir_fd = -1 };
-        int r = state_dir_open(root, id, &sd, err);
-        if (r < 0)
-                return r;
         _cleanup_(oci_state_release) struct oci_state st = { 0 };
-        r = state_load(&sd, &st, err);
+        int r = state_open_load(root, id, true, &sd, &st, err);
         if (r < 0)
                 return r;
 

@@ -57,11 +57,8 @@ static int release_init(const struct state_dir *sd, bool until_exec, struct bert
 int container_start(const char *root, const char *id, struct berth_error *err)
 {
         _cleanup_(state_dir_release) struct state_dir sd = { .dir_fd = -1 };
-        int r = state_dir_open(root, id, &sd, err);
-        if (r < 0)
-                return r;
         _cleanup_(oci_state_release) struct oci_state st = { 0 };
-        r = state_load(&sd, &st, err);
+        int r = state_open_load(root, id, true, &sd, &st, err);
         if (r < 0)
                 return r;
         if (st.status != STATUS_CREATED)

@@ -413,3 +413,12 @@ int state_list_ids(const char *root, char ***ids, struct berth_error *err)
         *ids = steal_pointer(&list);
         return 0;
 }
+
+int state_open_load(const char *root, const char *id, bool lock, struct state_dir *sd, struct oci_state *st,
+                    struct berth_error *err)
+{
+        int r = lock ? state_dir_open(root, id, sd, err) : state_dir_peek(root, id, sd, err);
+        if (r < 0)
+                return r;
+        return state_load(sd, st, err);
+}

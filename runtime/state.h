@@ -44,6 +44,12 @@ int state_save(const struct state_dir *sd, const struct oci_state *st, struct be
  * is frozen, created while exec.fifo exists, else running. */
 int state_load(const struct state_dir *sd, struct oci_state *st, struct berth_error *err);
 
+/* The first step of every command on an existing container: open its
+ * directory (locked, or only peeked at for readers) and load its state.
+ * The caller releases sd and st, also on error. */
+int state_open_load(const char *root, const char *id, bool lock, struct state_dir *sd, struct oci_state *st,
+                    struct berth_error *err);
+
 /* Remove the container directory and everything in it. */
 int state_dir_remove(struct state_dir *sd, struct berth_error *err);
 

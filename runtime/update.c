@@ -15,16 +15,6 @@
 #include "common/util.h"
 #include "runtime/state.h"
 
-static void oci_state_releasep(struct oci_state *st)
-{
-        oci_state_release(st);
-}
-
-static void state_dir_releasep(struct state_dir *sd)
-{
-        state_dir_release(sd);
-}
-
 /* Split the group's absolute path into the cgroup2 mount and the path
  * inside it, so controllers can be enabled from the top down. */
 static int locate_group(const char *abs_path, char **mountpoint, char **path, struct berth_error *err)
@@ -102,12 +92,9 @@ static int check_before_update(const char *group, const struct oci_resources *r,
 int container_update(const char *root, const char *id, struct oci_resources *r, const char *origin,
                      struct berth_error *err)
 {
-        _cleanup_(state_dir_releasep) struct state_dir sd = { .dir_fd = -1 };
-        int ret = state_dir_open(root, id, &sd, err);
-        if (ret < 0)
-                return ret;
-        _cleanup_(oci_state_releasep) struct oci_state st = { 0 };
-        ret = state_load(&sd, &st, err);
+        _cleanup_(state_dir_release) struct state_dir sd = { .dir_fd = -1 };
+        _cleanup_(oci_state_release) struct oci_state st = { 0 };
+        int ret = state_open_load(root, id, true, &sd, &st, err);
         if (ret < 0)
                 return ret;
         if (st.status == STATUS_STOPPED)
