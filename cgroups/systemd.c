@@ -9,11 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <systemd/sd-bus.h>
-#include <systemd/sd-daemon.h>
 #include <time.h>
 
 #include "cgroups/cgroup.h"
+#include "cgroups/sd_bus_loader.h"
 #include "cgroups/systemd_properties.h"
 #include "common/cleanup.h"
 #include "common/log.h"
@@ -196,11 +195,14 @@ static char *computed_cgroup_path(const struct systemd_scope *s)
  * use; `advice` ends the message when there is none to be had. */
 static int bus_open(sd_bus **bus, const char *what, const char *advice, struct berth_error *err)
 {
+        int r = sd_bus_load(err);
+        if (r < 0)
+                return r;
         /* sd_booted: /run/systemd/system exists only while systemd is PID 1. */
-        if (sd_booted() <= 0)
+        if (sdbus->sd_booted() <= 0)
                 return berth_error_new(err, ENOENT, "%s: systemd is not running on this host (no "
                                        "/run/systemd/system)%s", what, advice);
-        int r = sd_bus_open_system(bus);
+        r = sdbus->sd_bus_open_system(bus);
         if (r < 0)
                 return berth_error_new(err, -r, "%s: cannot reach systemd on the D-Bus system bus (%s): is "
                                        "dbus running?%s", what, strerror(-r), advice);
@@ -211,12 +213,12 @@ static int bus_open(sd_bus **bus, const char *what, const char *advice, struct b
  * objected to ("Unit berth-x.scope already exists."). */
 static int bus_error(struct berth_error *err, const sd_bus_error *e, int r, const char *what)
 {
-        if (sd_bus_error_has_name(e, SD_BUS_ERROR_SERVICE_UNKNOWN) ||
-            sd_bus_error_has_name(e, SD_BUS_ERROR_NAME_HAS_NO_OWNER))
+        if (sdbus->sd_bus_error_has_name(e, SD_BUS_ERROR_SERVICE_UNKNOWN) ||
+            sdbus->sd_bus_error_has_name(e, SD_BUS_ERROR_NAME_HAS_NO_OWNER))
                 return berth_error_new(err, EHOSTUNREACH,
                                        "%s: systemd is not reachable on the D-Bus system bus (%s)", what,
                                        e->message);
-        if (sd_bus_error_is_set(e))
+        if (sdbus->sd_bus_error_is_set(e))
                 return berth_error_new(err, -r, "%s: %s", what, e->message ? e->message : e->name);
         return berth_error_new(err, -r, "%s: %s", what, strerror(-r));
 }
@@ -225,9 +227,9 @@ static int bus_error(struct berth_error *err, const sd_bus_error *e, int r, cons
  * which keeps every property in. */
 static unsigned systemd_version(sd_bus *bus)
 {
-        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_loaded_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
         _cleanup_free_ char *v = NULL;
-        if (sd_bus_get_property_string(bus, SD_DEST, SD_PATH, SD_MANAGER, "Version", &e, &v) < 0)
+        if (sdbus->sd_bus_get_property_string(bus, SD_DEST, SD_PATH, SD_MANAGER, "Version", &e, &v) < 0)
                 return 0;
         const char *p = v;
         while (*p == '"' || *p == 'v')
@@ -249,7 +251,7 @@ static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *ret_e
         struct job_wait *w = userdata;
         uint32_t id;
         const char *path, *unit, *result;
-        if (sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0)
+        if (sdbus->sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0)
                 return 0;
         if (w->job && !w->result && strcmp(path, w->job) == 0)
                 w->result = xstrdup(result);
@@ -267,7 +269,7 @@ static uint64_t now_usec(void)
  * cannot slip by; sd_bus_call queues it until sd_bus_process runs here. */
 static int job_wait_subscribe(sd_bus *bus, sd_bus_slot **slot, struct job_wait *w, struct berth_error *err)
 {
-        int r = sd_bus_match_signal(bus, slot, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved", on_job_removed, w);
+        int r = sdbus->sd_bus_match_signal(bus, slot, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved", on_job_removed, w);
         if (r < 0)
                 return berth_error_new(err, -r, "--systemd-cgroup: watch systemd's jobs: %s", strerror(-r));
         return 0;
@@ -277,7 +279,7 @@ static int job_wait_finish(sd_bus *bus, struct job_wait *w, const char *what, st
 {
         uint64_t deadline = now_usec() + JOB_TIMEOUT_USEC;
         while (!w->result) {
-                int r = sd_bus_process(bus, NULL);
+                int r = sdbus->sd_bus_process(bus, NULL);
                 if (r < 0)
                         return berth_error_new(err, -r, "%s: D-Bus: %s", what, strerror(-r));
                 if (r > 0)
@@ -286,7 +288,7 @@ static int job_wait_finish(sd_bus *bus, struct job_wait *w, const char *what, st
                 if (now >= deadline)
                         return berth_error_new(err, ETIMEDOUT, "%s: systemd did not finish the job in %llu s", what,
                                                JOB_TIMEOUT_USEC / 1000000);
-                r = sd_bus_wait(bus, deadline - now);
+                r = sdbus->sd_bus_wait(bus, deadline - now);
                 if (r < 0 && r != -EINTR)
                         return berth_error_new(err, -r, "%s: D-Bus: %s", what, strerror(-r));
         }
@@ -296,7 +298,7 @@ static int job_wait_finish(sd_bus *bus, struct job_wait *w, const char *what, st
 /* Best effort: a failed unit stays listed (and its name taken) until this. */
 static void reset_failed(sd_bus *bus, const char *unit)
 {
-        sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", NULL, NULL, "s", unit);
+        sdbus->sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", NULL, NULL, "s", unit);
 }
 
 /* ---- starting ---------------------------------------------------------------- */
@@ -305,18 +307,18 @@ static int append_prop(sd_bus_message *m, const struct unit_prop *p)
 {
         switch (p->type) {
         case UNIT_PROP_U64:
-                return sd_bus_message_append(m, "(sv)", p->name, "t", p->u64);
+                return sdbus->sd_bus_message_append(m, "(sv)", p->name, "t", p->u64);
         case UNIT_PROP_BOOL:
-                return sd_bus_message_append(m, "(sv)", p->name, "b", (int) p->b);
+                return sdbus->sd_bus_message_append(m, "(sv)", p->name, "b", (int) p->b);
         case UNIT_PROP_BITMAP: {
                 int r;
-                if ((r = sd_bus_message_open_container(m, 'r', "sv")) < 0 ||
-                    (r = sd_bus_message_append(m, "s", p->name)) < 0 ||
-                    (r = sd_bus_message_open_container(m, 'v', "ay")) < 0 ||
-                    (r = sd_bus_message_append_array(m, 'y', p->bitmap, p->bitmap_len)) < 0 ||
-                    (r = sd_bus_message_close_container(m)) < 0)
+                if ((r = sdbus->sd_bus_message_open_container(m, 'r', "sv")) < 0 ||
+                    (r = sdbus->sd_bus_message_append(m, "s", p->name)) < 0 ||
+                    (r = sdbus->sd_bus_message_open_container(m, 'v', "ay")) < 0 ||
+                    (r = sdbus->sd_bus_message_append_array(m, 'y', p->bitmap, p->bitmap_len)) < 0 ||
+                    (r = sdbus->sd_bus_message_close_container(m)) < 0)
                         return r;
-                return sd_bus_message_close_container(m);
+                return sdbus->sd_bus_message_close_container(m);
         }
         }
         return -EINVAL;
@@ -327,7 +329,7 @@ static int append_prop(sd_bus_message *m, const struct unit_prop *p)
 static int append_placement(sd_bus_message *m, const struct systemd_scope *s, pid_t pid)
 {
         _cleanup_free_ char *description = xasprintf("berth container %s", s->unit);
-        int r = sd_bus_message_append(m, "(sv)(sv)", "Description", "s", description,
+        int r = sdbus->sd_bus_message_append(m, "(sv)(sv)", "Description", "s", description,
                                       "DefaultDependencies", "b", 0);
         if (r < 0)
                 return r;
@@ -335,8 +337,8 @@ static int append_placement(sd_bus_message *m, const struct systemd_scope *s, pi
          * started empty, ordered after its parent, and the caller moves
          * the process in through the cgroupfs (as runc does). */
         if (is_slice(s->unit))
-                return sd_bus_message_append(m, "(sv)", "Wants", "as", 1, s->slice);
-        return sd_bus_message_append(m, "(sv)(sv)(sv)", "Slice", "s", s->slice, "PIDs", "au", 1, (uint32_t) pid,
+                return sdbus->sd_bus_message_append(m, "(sv)", "Wants", "as", 1, s->slice);
+        return sdbus->sd_bus_message_append(m, "(sv)(sv)(sv)", "Slice", "s", s->slice, "PIDs", "au", 1, (uint32_t) pid,
                                      "Delegate", "b", 1);
 }
 
@@ -361,17 +363,17 @@ static int append_limits(sd_bus_message *m, const struct unit_props *props, unsi
 static int build_start_message(sd_bus *bus, const struct systemd_scope *s, pid_t pid,
                                const struct unit_props *props, unsigned version, sd_bus_message **out)
 {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
-        int r = sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "StartTransientUnit");
+        _cleanup_(sd_bus_loaded_message_unrefp) sd_bus_message *m = NULL;
+        int r = sdbus->sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "StartTransientUnit");
         if (r < 0)
                 return r;
         /* "fail": refuse rather than replace a conflicting job on the unit. */
-        if ((r = sd_bus_message_append(m, "ss", s->unit, "fail")) < 0 ||
-            (r = sd_bus_message_open_container(m, 'a', "(sv)")) < 0 ||
+        if ((r = sdbus->sd_bus_message_append(m, "ss", s->unit, "fail")) < 0 ||
+            (r = sdbus->sd_bus_message_open_container(m, 'a', "(sv)")) < 0 ||
             (r = append_placement(m, s, pid)) < 0 ||
             (r = append_limits(m, props, version)) < 0 ||
-            (r = sd_bus_message_close_container(m)) < 0 ||
-            (r = sd_bus_message_append(m, "a(sa(sv))", 0)) < 0)
+            (r = sdbus->sd_bus_message_close_container(m)) < 0 ||
+            (r = sdbus->sd_bus_message_append(m, "a(sa(sv))", 0)) < 0)
                 return r;
         *out = steal_pointer(&m);
         return 0;
@@ -383,22 +385,22 @@ static int call_start(sd_bus *bus, const struct systemd_scope *s, pid_t pid, con
                       unsigned version, bool *exists, struct berth_error *err)
 {
         _cleanup_free_ char *what = xasprintf("--systemd-cgroup: start unit %s", s->unit);
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        _cleanup_(sd_bus_loaded_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
         int r = build_start_message(bus, s, pid, props, version, &m);
         if (r < 0)
                 return berth_error_new(err, -r, "%s: build the D-Bus message: %s", what, strerror(-r));
 
         struct job_wait w = { 0 };
-        _cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
+        _cleanup_(sd_bus_loaded_slot_unrefp) sd_bus_slot *slot = NULL;
         r = job_wait_subscribe(bus, &slot, &w, err);
         if (r < 0)
                 return r;
-        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
-        r = sd_bus_call(bus, m, 0, &e, &reply);
-        *exists = sd_bus_error_has_name(&e, "org.freedesktop.systemd1.UnitExists");
+        _cleanup_(sd_bus_loaded_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        r = sdbus->sd_bus_call(bus, m, 0, &e, &reply);
+        *exists = sdbus->sd_bus_error_has_name(&e, "org.freedesktop.systemd1.UnitExists");
         if (r < 0)
                 return bus_error(err, &e, r, what);
-        r = sd_bus_message_read(reply, "o", &w.job);
+        r = sdbus->sd_bus_message_read(reply, "o", &w.job);
         if (r < 0)
                 return berth_error_new(err, -r, "%s: unexpected reply: %s", what, strerror(-r));
         r = job_wait_finish(bus, &w, what, err);
@@ -438,14 +440,14 @@ static int start_unit(sd_bus *bus, const struct systemd_scope *s, pid_t pid, con
  * counts whatever systemd's layout; computed from the names otherwise. */
 static char *unit_cgroup(sd_bus *bus, const struct systemd_scope *s)
 {
-        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(sd_bus_loaded_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_loaded_message_unrefp) sd_bus_message *reply = NULL;
         const char *object;
         _cleanup_free_ char *cg = NULL;
         const char *iface = is_slice(s->unit) ? SD_DEST ".Slice" : SD_DEST ".Scope";
-        if (sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "GetUnit", &e, &reply, "s", s->unit) >= 0 &&
-            sd_bus_message_read(reply, "o", &object) >= 0 &&
-            sd_bus_get_property_string(bus, SD_DEST, object, iface, "ControlGroup", &e, &cg) >= 0 && cg[0])
+        if (sdbus->sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "GetUnit", &e, &reply, "s", s->unit) >= 0 &&
+            sdbus->sd_bus_message_read(reply, "o", &object) >= 0 &&
+            sdbus->sd_bus_get_property_string(bus, SD_DEST, object, iface, "ControlGroup", &e, &cg) >= 0 && cg[0])
                 return steal_pointer(&cg);
         log_debug("systemd gives no ControlGroup for %s (%s): computing it", s->unit,
                   e.message ? e.message : "empty");
@@ -475,7 +477,7 @@ int systemd_scope_start(const struct systemd_scope *s, pid_t pid, const struct o
         int ret = systemd_resource_properties(r, &props, err);
         if (ret < 0)
                 return ret;
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_loaded_flush_close_unrefp) sd_bus *bus = NULL;
         ret = bus_open(&bus, "--systemd-cgroup",
                        "; drop --systemd-cgroup and berth manages the container's cgroup itself", err);
         if (ret < 0)
@@ -503,24 +505,24 @@ int systemd_scope_start(const struct systemd_scope *s, pid_t pid, const struct o
 int systemd_scope_stop(const char *unit, struct berth_error *err)
 {
         _cleanup_free_ char *what = xasprintf("stop systemd unit %s", unit);
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_loaded_flush_close_unrefp) sd_bus *bus = NULL;
         int r = bus_open(&bus, what, "", err);
         if (r < 0)
                 return r;
         struct job_wait w = { 0 };
-        _cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
+        _cleanup_(sd_bus_loaded_slot_unrefp) sd_bus_slot *slot = NULL;
         r = job_wait_subscribe(bus, &slot, &w, err);
         if (r < 0)
                 return r;
-        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        r = sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "StopUnit", &e, &reply, "ss", unit, "replace");
+        _cleanup_(sd_bus_loaded_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_loaded_message_unrefp) sd_bus_message *reply = NULL;
+        r = sdbus->sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "StopUnit", &e, &reply, "ss", unit, "replace");
         /* A scope goes by itself once its last process has exited. */
-        if (r < 0 && sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit"))
+        if (r < 0 && sdbus->sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit"))
                 return 0;
         if (r < 0)
                 return bus_error(err, &e, r, what);
-        r = sd_bus_message_read(reply, "o", &w.job);
+        r = sdbus->sd_bus_message_read(reply, "o", &w.job);
         if (r < 0)
                 return berth_error_new(err, -r, "%s: unexpected reply: %s", what, strerror(-r));
         r = job_wait_finish(bus, &w, what, err);
@@ -543,26 +545,26 @@ int systemd_unit_set_resources(const char *unit, const struct oci_resources *r, 
         if (ret < 0)
                 return ret;
         _cleanup_free_ char *what = xasprintf("set the limits of systemd unit %s", unit);
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_loaded_flush_close_unrefp) sd_bus *bus = NULL;
         ret = bus_open(&bus, what, "", err);
         if (ret < 0)
                 return ret;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
-        ret = sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "SetUnitProperties");
+        _cleanup_(sd_bus_loaded_message_unrefp) sd_bus_message *m = NULL;
+        ret = sdbus->sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "SetUnitProperties");
         /* runtime: the values live until the unit goes, nothing is written
          * to /etc (a transient unit has no file to keep them in anyway). */
         if (ret >= 0)
-                ret = sd_bus_message_append(m, "sb", unit, 1);
+                ret = sdbus->sd_bus_message_append(m, "sb", unit, 1);
         if (ret >= 0)
-                ret = sd_bus_message_open_container(m, 'a', "(sv)");
+                ret = sdbus->sd_bus_message_open_container(m, 'a', "(sv)");
         if (ret >= 0)
                 ret = append_limits(m, &props, systemd_version(bus));
         if (ret >= 0)
-                ret = sd_bus_message_close_container(m);
+                ret = sdbus->sd_bus_message_close_container(m);
         if (ret < 0)
                 return berth_error_new(err, -ret, "%s: build the D-Bus message: %s", what, strerror(-ret));
-        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
-        ret = sd_bus_call(bus, m, 0, &e, NULL);
+        _cleanup_(sd_bus_loaded_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        ret = sdbus->sd_bus_call(bus, m, 0, &e, NULL);
         if (ret < 0)
                 return bus_error(err, &e, ret, what);
         return 0;
