@@ -86,7 +86,10 @@ int cgroup_resources_apply(const char *mountpoint, const char *path, const struc
         cgroup_writes_release(&plan);
         if (ret < 0)
                 return ret;
-        if (r->n_devices)
-                return cgroup_devices_apply(abs_path, r->devices, r->n_devices, err);
-        return 0;
+        if (r->n_devices) {
+                ret = cgroup_devices_apply(abs_path, r->devices, r->n_devices, err);
+                if (ret < 0 && origin)
+                        cgroup_error_reorigin(err, origin);
+        }
+        return ret;
 }

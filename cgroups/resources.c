@@ -291,7 +291,7 @@ static void reorigin_paths(struct cgroup_writes *w, const char *origin)
         }
 }
 
-static void reorigin_error(struct berth_error *err, const char *origin)
+void cgroup_error_reorigin(struct berth_error *err, const char *origin)
 {
         size_t len = strlen(CONFIG_ORIGIN);
         if (strcmp(origin, CONFIG_ORIGIN) == 0 || strncmp(err->msg, CONFIG_ORIGIN, len) != 0)
@@ -335,7 +335,7 @@ int cgroup_resources_plan(const struct oci_resources *r, const struct cgroup_pro
         origin = origin ? origin : CONFIG_ORIGIN;
         int ret = plan_all(r, probe, out, err);
         if (ret < 0) {
-                reorigin_error(err, origin);
+                cgroup_error_reorigin(err, origin);
                 return ret;
         }
         reorigin_paths(out, origin);

@@ -35,6 +35,10 @@ int cgroup_resources_plan(const struct oci_resources *r, const struct cgroup_pro
                           struct cgroup_writes *out, struct berth_error *err);
 void cgroup_writes_release(struct cgroup_writes *w);
 
+/* An error that names its place as config.json does ("config.json:
+ * /linux/resources/devices: ...") renamed after `origin` (see above). */
+void cgroup_error_reorigin(struct berth_error *err, const char *origin);
+
 /* runc's conversions, also used for systemd's unit properties:
  * cpu shares [2, 262144] -> cpu.weight [1, 10000] (1024 -> 39), and blkio
  * weight [10, 1000] -> io.weight [1, 10000]. */

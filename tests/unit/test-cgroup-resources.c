@@ -2,6 +2,7 @@
  * and the files, in order, that berth writes for it.  The expected values
  * are what runc 1.1 writes for the same config (its fs2 driver and
  * specconv conversions); a row that berth refuses gives the exact error. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,6 +201,10 @@ static void places_named_after_the_origin(void)
         REQUIRE(cgroup_resources_plan(&r, &probe, NULL, &w, &err) == 0);
         CHECK_STR_EQ(w.w[0].json_path, "config.json: /linux/resources/memory/limit");
         cgroup_writes_release(&w);
+        /* The device program's errors are renamed the same way. */
+        berth_error_new(&err, EPERM, "config.json: /linux/resources/devices: BPF is not permitted");
+        cgroup_error_reorigin(&err, "res.json: ");
+        CHECK_STR_EQ(err.msg, "res.json: /devices: BPF is not permitted");
 }
 
 int main(void)
