@@ -145,7 +145,7 @@ start_bg() {
 # A bundle in $BUNDLE: config.json from `$RUNTIME spec`, edited so the
 # process is berth-test-init, stdio is not a terminal, the rootfs is a
 # private copy of the test rootfs, $SHARED is bind-mounted at /shared, and
-# no linux.resources (berth refuses them for now).  Arguments, if any,
+# no linux.resources (a test adds the ones it is about).  Arguments, if any,
 # become process.args.
 make_bundle() {
     mkdir -p "$BUNDLE"

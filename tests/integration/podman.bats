@@ -68,9 +68,9 @@ teardown() {
 }
 
 # Podman's configuration, all of it under $PODMAN_DIR.  pids_limit = 0:
-# Podman otherwise asks every container for a pids limit of 2048, berth
-# refuses linux.resources until cgroups/ applies them, and the cgroup2 of a
-# hybrid host like this one has no pids controller anyway.  The rlimits:
+# Podman otherwise asks every container for a pids limit of 2048, which
+# the cgroup2 of a hybrid host like this one cannot give (no pids
+# controller: berth refuses it, naming why); 0 asks for no limit.  The rlimits:
 # Podman's default RLIMIT_NOFILE of 1048576 is above this host's hard limit
 # and raising it needs CAP_SYS_RESOURCE, which the tests do not have; lower
 # limits always work (Podman itself caps its RLIMIT_NPROC at 32768).
