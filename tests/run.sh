@@ -159,10 +159,13 @@ run_vm_suites() {
     fi
     echo "== cgroup v2 limit tests: in the cgroup v2 VM (qemu)"
     mkdir -p "$work/vm"
+    # BATS_TEST_TIMEOUT: a test that hangs (each takes under 40 s) fails
+    # alone, with its output, instead of the whole VM timing out.
     "$repo/tests/vm/run-in-vm" env RUNTIME="$RUNTIME" BUILD_DIR="$BUILD_DIR" TEST_ROOTFS_SHARED=1 \
-        bats --tap "$@" \
+        BATS_TEST_TIMEOUT=240 bats --tap "$@" \
         >"$work/vm/console.out" 2>&1
     local rc=$?
+    [ $rc -eq 0 ] || cp "$work/vm/console.out" "$BUILD_DIR/vm/suites-console.log"
     tr -d '\r' <"$work/vm/console.out" | grep -E '^(ok |not ok |#|1\.\.)' | tee "$work/vm/report.tap"
     if [ $rc -ne 0 ] && ! grep -qE '^not ok ' "$work/vm/report.tap"; then
         echo "  the VM run failed (exit $rc) without a failing test:"
@@ -181,8 +184,9 @@ run_vm_systemd() {
     local dir=$work/vm-systemd
     mkdir -p "$dir"
     "$repo/tests/vm/run-in-vm" --systemd env RUNTIME="$RUNTIME" BUILD_DIR="$BUILD_DIR" TEST_ROOTFS_SHARED=1 \
-        bats --tap "$@" >"$dir/console.out" 2>&1
+        BATS_TEST_TIMEOUT=240 bats --tap "$@" >"$dir/console.out" 2>&1
     local rc=$?
+    [ $rc -eq 0 ] || cp "$dir/console.out" "$BUILD_DIR/vm/systemd-console.log"
     tr -d '\r' <"$dir/console.out" | grep -E '^(ok |not ok |#|1\.\.)' | tee "$dir/report.tap"
     if [ $rc -ne 0 ] && ! grep -qE '^not ok ' "$dir/report.tap"; then
         echo "  the systemd VM run failed (exit $rc) without a failing test:"
