@@ -59,31 +59,31 @@ static void probe_group(const char *abs_path, struct cgroup_probe *probe)
 }
 
 /* The controllers must be on before the probe can see io.bfq.weight, and
- * the plan decides which controllers are needed: plan once without BFQ to
- * enable, then again with what the group now offers. */
+ * the plan says which controllers are needed: plan without BFQ, enable,
+ * and plan again only when the group turns out to have BFQ. */
 int cgroup_resources_apply(const char *mountpoint, const char *path, const struct oci_resources *r,
                            const char *origin, struct berth_error *err)
 {
         _cleanup_free_ char *abs_path = xasprintf("%s%s", mountpoint, path);
         _cleanup_free_ char *offered = cgroup_offered_controllers(mountpoint);
         struct cgroup_probe probe = { 0 };
-        struct cgroup_writes first = { 0 };
-        int ret = cgroup_resources_plan(r, &probe, origin, &first, err);
+        _cleanup_(cgroup_writes_release) struct cgroup_writes plan = { 0 };
+        int ret = cgroup_resources_plan(r, &probe, origin, &plan, err);
         if (ret < 0)
                 return ret;
-        cgroup_writes_drop_unlimited(&first, offered);
-        ret = cgroup_controllers_enable(mountpoint, path, &first, err);
-        cgroup_writes_release(&first);
-        if (ret < 0)
-                return ret;
-
-        probe_group(abs_path, &probe);
-        struct cgroup_writes plan = { 0 };
-        ret = cgroup_resources_plan(r, &probe, origin, &plan, err);
         cgroup_writes_drop_unlimited(&plan, offered);
-        if (ret == 0)
-                ret = cgroup_writes_apply(abs_path, &plan, err);
-        cgroup_writes_release(&plan);
+        ret = cgroup_controllers_enable(mountpoint, path, offered, &plan, err);
+        if (ret < 0)
+                return ret;
+        probe_group(abs_path, &probe);
+        if (probe.io_bfq && r->has_block_io) {
+                cgroup_writes_release(&plan);
+                ret = cgroup_resources_plan(r, &probe, origin, &plan, err);
+                if (ret < 0)
+                        return ret;
+                cgroup_writes_drop_unlimited(&plan, offered);
+        }
+        ret = cgroup_writes_apply(abs_path, &plan, err);
         if (ret < 0)
                 return ret;
         if (r->n_devices) {

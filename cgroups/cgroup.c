@@ -340,16 +340,6 @@ int cgroup_create(const struct oci_config *cfg, const char *id, struct cgroup_ha
 {
         const struct oci_resources *res = cfg->has_linux && cfg->linux_.has_resources
                                                   ? &cfg->linux_.resources : NULL;
-        /* Config errors in the resources come out before any group exists. */
-        if (res) {
-                struct cgroup_probe probe = { 0 };
-                struct cgroup_writes plan = { 0 };
-                int r = cgroup_resources_plan(res, &probe, NULL, &plan, err);
-                cgroup_writes_release(&plan);
-                if (r < 0)
-                        return r;
-        }
-
         _cleanup_free_ char *mountpoint = NULL, *root = NULL, *path = NULL;
         int r = find_cgroup2_mount(&mountpoint, &root, err);
         if (r < 0)

@@ -167,10 +167,9 @@ void cgroup_writes_drop_unlimited(struct cgroup_writes *w, const char *offered)
         w->n = kept;
 }
 
-int cgroup_controllers_enable(const char *mountpoint, const char *path, const struct cgroup_writes *w,
-                              struct berth_error *err)
+int cgroup_controllers_enable(const char *mountpoint, const char *path, const char *offered,
+                              const struct cgroup_writes *w, struct berth_error *err)
 {
-        _cleanup_free_ char *offered = cgroup_offered_controllers(mountpoint);
         /* Every write's controller must be offered at the top. */
         for (size_t i = 0; i < w->n; i++) {
                 char buf[64];

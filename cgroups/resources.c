@@ -342,6 +342,15 @@ int cgroup_resources_plan(const struct oci_resources *r, const struct cgroup_pro
         return 0;
 }
 
+int cgroup_resources_validate(const struct oci_resources *r, struct berth_error *err)
+{
+        struct cgroup_probe probe = { 0 };
+        struct cgroup_writes plan = { 0 };
+        int ret = cgroup_resources_plan(r, &probe, NULL, &plan, err);
+        cgroup_writes_release(&plan);
+        return ret;
+}
+
 void cgroup_writes_release(struct cgroup_writes *w)
 {
         for (size_t i = 0; i < w->n; i++) {

@@ -39,6 +39,10 @@ void cgroup_writes_release(struct cgroup_writes *w);
  * /linux/resources/devices: ...") renamed after `origin` (see above). */
 void cgroup_error_reorigin(struct berth_error *err, const char *origin);
 
+/* The config errors of cgroup_resources_plan, found before anything
+ * exists (create's validate step, whichever cgroup driver). */
+int cgroup_resources_validate(const struct oci_resources *r, struct berth_error *err);
+
 /* runc's conversions, also used for systemd's unit properties:
  * cpu shares [2, 262144] -> cpu.weight [1, 10000] (1024 -> 39), and blkio
  * weight [10, 1000] -> io.weight [1, 10000]. */
@@ -58,15 +62,16 @@ char *cgroup_offered_controllers(const char *mountpoint);
  * on every container, also on hosts whose pids controller is on v1. */
 void cgroup_writes_drop_unlimited(struct cgroup_writes *w, const char *offered);
 
-/* Make every controller the writes need available in the group at
+/* Make every controller the writes need (`offered`: the hierarchy's, from
+ * cgroup_offered_controllers) available in the group at
  * mountpoint+path, enabling it in cgroup.subtree_control from the top of
  * the hierarchy down to the group's parent; controllers the writes do not
  * need are enabled where possible (stats, later updates).  A needed one
  * that cannot be had is an error naming the JSON path, the controller,
  * why (bound to cgroup v1, not in this kernel, parent has processes...)
  * and what to do. */
-int cgroup_controllers_enable(const char *mountpoint, const char *path, const struct cgroup_writes *w,
-                              struct berth_error *err);
+int cgroup_controllers_enable(const char *mountpoint, const char *path, const char *offered,
+                              const struct cgroup_writes *w, struct berth_error *err);
 
 /* Write each file in order; an error names the file, the value and the
  * JSON path. */

@@ -295,6 +295,19 @@ static int job_wait_finish(sd_bus *bus, struct job_wait *w, const char *what, st
         return 0;
 }
 
+/* A method's reply names the job it queued: wait for that job's result
+ * ("done", "failed", ...); *result is malloc'd. */
+static int wait_queued_job(sd_bus *bus, sd_bus_message *reply, struct job_wait *w, const char *what,
+                           char **result, struct berth_error *err)
+{
+        int r = sdbus->sd_bus_message_read(reply, "o", &w->job);
+        if (r < 0)
+                return berth_error_new(err, -r, "%s: unexpected reply: %s", what, strerror(-r));
+        r = job_wait_finish(bus, w, what, err);
+        *result = w->result;
+        return r;
+}
+
 /* Best effort: a failed unit stays listed (and its name taken) until this. */
 static void reset_failed(sd_bus *bus, const char *unit)
 {
@@ -400,11 +413,8 @@ static int call_start(sd_bus *bus, const struct systemd_scope *s, pid_t pid, con
         *exists = sdbus->sd_bus_error_has_name(&e, "org.freedesktop.systemd1.UnitExists");
         if (r < 0)
                 return bus_error(err, &e, r, what);
-        r = sdbus->sd_bus_message_read(reply, "o", &w.job);
-        if (r < 0)
-                return berth_error_new(err, -r, "%s: unexpected reply: %s", what, strerror(-r));
-        r = job_wait_finish(bus, &w, what, err);
-        _cleanup_free_ char *result = w.result;
+        _cleanup_free_ char *result = NULL;
+        r = wait_queued_job(bus, reply, &w, what, &result, err);
         if (r < 0)
                 return r;
         if (strcmp(result, "done") != 0) {
@@ -522,11 +532,8 @@ int systemd_scope_stop(const char *unit, struct berth_error *err)
                 return 0;
         if (r < 0)
                 return bus_error(err, &e, r, what);
-        r = sdbus->sd_bus_message_read(reply, "o", &w.job);
-        if (r < 0)
-                return berth_error_new(err, -r, "%s: unexpected reply: %s", what, strerror(-r));
-        r = job_wait_finish(bus, &w, what, err);
-        _cleanup_free_ char *result = w.result;
+        _cleanup_free_ char *result = NULL;
+        r = wait_queued_job(bus, reply, &w, what, &result, err);
         if (r < 0)
                 return r;
         if (strcmp(result, "done") != 0)

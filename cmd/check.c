@@ -84,17 +84,14 @@ static int print_json(const struct host_report *r, struct berth_error *err)
 static int run_check(const struct command *cmd, const struct global_options *g, int argc, char **argv)
 {
         enum check_format format = FORMAT_TEXT;
+        bool json;
         int c;
         while ((c = cli_getopt(cmd, argc, argv, "f:", check_options)) != -1) {
                 switch (c) {
                 case 'f':
-                        if (strcmp(optarg, "text") == 0)
-                                format = FORMAT_TEXT;
-                        else if (strcmp(optarg, "json") == 0)
-                                format = FORMAT_JSON;
-                        else
-                                return cli_usage_error(cmd, "--format: \"%s\" is neither text nor json",
-                                                       optarg);
+                        if (!cli_format_json(cmd, optarg, "text", &json))
+                                return 1;
+                        format = json ? FORMAT_JSON : FORMAT_TEXT;
                         break;
                 default:
                         return cli_option_exit(c);

@@ -26,6 +26,15 @@ int cli_usage_error(const struct command *cmd, const char *fmt, ...)
         return 1;
 }
 
+bool cli_format_json(const struct command *cmd, const char *arg, const char *plain, bool *json)
+{
+        *json = strcmp(arg, "json") == 0;
+        if (*json || strcmp(arg, plain) == 0)
+                return true;
+        cli_usage_error(cmd, "--format: \"%s\" is neither %s nor json", arg, plain);
+        return false;
+}
+
 int cli_fail(const struct berth_error *err)
 {
         log_error("%s", err->msg[0] ? err->msg : "unknown error");

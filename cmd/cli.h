@@ -56,6 +56,10 @@ bool cli_positional(const struct command *cmd, int argc, char **argv, int min, i
 int cli_usage_error(const struct command *cmd, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 
+/* --format ARG where ARG is `plain` ("table" or "text") or "json": sets
+ * *json, or prints the usage error and returns false. */
+bool cli_format_json(const struct command *cmd, const char *arg, const char *plain, bool *json);
+
 /* Print the error's one line (and log it to --log); returns 1. */
 int cli_fail(const struct berth_error *err);
 

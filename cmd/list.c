@@ -171,17 +171,14 @@ static int list_containers(const char *root, enum list_format format, bool quiet
 static int run_list(const struct command *cmd, const struct global_options *g, int argc, char **argv)
 {
         enum list_format format = FORMAT_TABLE;
-        bool quiet = false;
+        bool quiet = false, json;
         int c;
         while ((c = cli_getopt(cmd, argc, argv, "f:q", list_options)) != -1) {
                 switch (c) {
                 case 'f':
-                        if (strcmp(optarg, "table") == 0)
-                                format = FORMAT_TABLE;
-                        else if (strcmp(optarg, "json") == 0)
-                                format = FORMAT_JSON;
-                        else
-                                return cli_usage_error(cmd, "--format: \"%s\" is neither table nor json", optarg);
+                        if (!cli_format_json(cmd, optarg, "table", &json))
+                                return 1;
+                        format = json ? FORMAT_JSON : FORMAT_TABLE;
                         break;
                 case 'q':
                         quiet = true;

@@ -238,12 +238,10 @@ static int run_ps_command(const struct command *cmd, const struct global_options
         while ((c = cli_getopt(cmd, id_index, argv, "f:", ps_options)) != -1) {
                 if (c != 'f')
                         return cli_option_exit(c);
-                if (strcmp(optarg, "table") == 0)
-                        format = FORMAT_TABLE;
-                else if (strcmp(optarg, "json") == 0)
-                        format = FORMAT_JSON;
-                else
-                        return cli_usage_error(cmd, "--format: \"%s\" is neither table nor json", optarg);
+                bool json;
+                if (!cli_format_json(cmd, optarg, "table", &json))
+                        return 1;
+                format = json ? FORMAT_JSON : FORMAT_TABLE;
         }
         optind = id_index;
         if (!cli_positional(cmd, argc, argv, 1, INT_MAX))

@@ -64,23 +64,19 @@ static const struct oci_resources *config_resources(const struct oci_config *cfg
         return cfg->has_linux && cfg->linux_.has_resources ? &cfg->linux_.resources : NULL;
 }
 
-/* --systemd-cgroup: the unit's name and slice from linux.cgroupsPath, and
- * the limits checked as the cgroupfs writes after the scope will need
- * them, so a bad config is refused before systemd is asked for anything. */
-static int validate_systemd_cgroup(const struct oci_config *cfg, const char *id, struct systemd_scope *scope,
-                                   struct berth_error *err)
+/* The cgroup: the resources' config errors (for either driver), and with
+ * --systemd-cgroup the unit's name and slice from linux.cgroupsPath, so a
+ * bad config is refused before a group exists or systemd is asked. */
+static int validate_cgroup(const struct oci_config *cfg, const char *id, bool systemd,
+                           struct systemd_scope *scope, struct berth_error *err)
 {
-        int r = systemd_cgroup_parse(cfg->has_linux ? cfg->linux_.cgroups_path : NULL, id, scope, err);
-        if (r < 0)
-                return r;
+        if (systemd) {
+                int r = systemd_cgroup_parse(cfg->has_linux ? cfg->linux_.cgroups_path : NULL, id, scope, err);
+                if (r < 0)
+                        return r;
+        }
         const struct oci_resources *res = config_resources(cfg);
-        if (!res)
-                return 0;
-        struct cgroup_probe probe = { 0 };
-        struct cgroup_writes plan = { 0 };
-        r = cgroup_resources_plan(res, &probe, NULL, &plan, err);
-        cgroup_writes_release(&plan);
-        return r;
+        return res ? cgroup_resources_validate(res, err) : 0;
 }
 
 static int resolve_rootfs(const struct oci_config *cfg, const char *bundle, char **out,
@@ -476,11 +472,9 @@ int container_spawn(const struct container_options *opts, bool via_fifo,
         if (r < 0)
                 return r;
         _cleanup_(systemd_scope_releasep) struct systemd_scope scope = { 0 };
-        if (opts->systemd_cgroup) {
-                r = validate_systemd_cgroup(sp->cfg, opts->id, &scope, err);
-                if (r < 0)
-                        return r;
-        }
+        r = validate_cgroup(sp->cfg, opts->id, opts->systemd_cgroup, &scope, err);
+        if (r < 0)
+                return r;
 
         /* From here on berth acts; spawned_release undoes it on error. */
         r = state_dir_create(opts->root, opts->id, &sp->sd, err);

@@ -151,6 +151,30 @@ host_has_all_controllers() {
     for c in "${vm_controllers[@]}"; do grep -qw "$c" "$work/controllers" || return 1; done
 }
 
+# bats_in_vm NAME [--systemd] FILE...: run bats in the VM and count its TAP
+# lines, which come back through the console.  BATS_TEST_TIMEOUT: a test
+# that hangs (each takes under 40 s) fails alone, with its output, instead
+# of the whole VM timing out; a failed run keeps its console in
+# BUILD_DIR/vm/NAME-console.log.
+bats_in_vm() {
+    local name=$1 dir=$work/$1 mode=()
+    shift
+    if [ "$1" = --systemd ]; then mode=(--systemd); shift; fi
+    mkdir -p "$dir"
+    "$repo/tests/vm/run-in-vm" "${mode[@]}" env RUNTIME="$RUNTIME" BUILD_DIR="$BUILD_DIR" \
+        TEST_ROOTFS_SHARED=1 BATS_TEST_TIMEOUT=240 bats --tap "$@" >"$dir/console.out" 2>&1
+    local rc=$?
+    [ $rc -eq 0 ] || cp "$dir/console.out" "$BUILD_DIR/vm/$name-console.log"
+    tr -d '\r' <"$dir/console.out" | grep -E '^(ok |not ok |#|1\.\.)' | tee "$dir/report.tap"
+    if [ $rc -ne 0 ] && ! grep -qE '^not ok ' "$dir/report.tap"; then
+        echo "  the VM run failed (exit $rc) without a failing test:"
+        tail -20 "$dir/console.out" | sed 's/^/    /'
+        failed=$((failed + 1))
+    fi
+    grep -qE '^(ok|not ok) ' "$dir/report.tap" || : >"$dir/report.tap"
+    count_tap "$dir/report.tap"
+}
+
 run_vm_suites() {
     if host_has_all_controllers; then
         echo "== cgroup v2 limit tests: this host offers ${vm_controllers[*]} on cgroup v2, run here"
@@ -158,43 +182,15 @@ run_vm_suites() {
         return
     fi
     echo "== cgroup v2 limit tests: in the cgroup v2 VM (qemu)"
-    mkdir -p "$work/vm"
-    # BATS_TEST_TIMEOUT: a test that hangs (each takes under 40 s) fails
-    # alone, with its output, instead of the whole VM timing out.
-    "$repo/tests/vm/run-in-vm" env RUNTIME="$RUNTIME" BUILD_DIR="$BUILD_DIR" TEST_ROOTFS_SHARED=1 \
-        BATS_TEST_TIMEOUT=240 bats --tap "$@" \
-        >"$work/vm/console.out" 2>&1
-    local rc=$?
-    [ $rc -eq 0 ] || cp "$work/vm/console.out" "$BUILD_DIR/vm/suites-console.log"
-    tr -d '\r' <"$work/vm/console.out" | grep -E '^(ok |not ok |#|1\.\.)' | tee "$work/vm/report.tap"
-    if [ $rc -ne 0 ] && ! grep -qE '^not ok ' "$work/vm/report.tap"; then
-        echo "  the VM run failed (exit $rc) without a failing test:"
-        tail -20 "$work/vm/console.out" | sed 's/^/    /'
-        failed=$((failed + 1))
-    fi
-    grep -qE '^(ok|not ok) ' "$work/vm/report.tap" || : >"$work/vm/report.tap"
-    count_tap "$work/vm/report.tap"
+    bats_in_vm vm "$@"
 }
 
 # tests/vm/systemd*.bats test the systemd cgroup driver against a real
 # systemd: the VM boots the host's systemd as its init, with the D-Bus
-# system bus, and bats runs as a service there; TAP comes back as above.
+# system bus, and bats runs as a service there.
 run_vm_systemd() {
     echo "== systemd cgroup driver: in the VM with systemd as init (qemu)"
-    local dir=$work/vm-systemd
-    mkdir -p "$dir"
-    "$repo/tests/vm/run-in-vm" --systemd env RUNTIME="$RUNTIME" BUILD_DIR="$BUILD_DIR" TEST_ROOTFS_SHARED=1 \
-        BATS_TEST_TIMEOUT=240 bats --tap "$@" >"$dir/console.out" 2>&1
-    local rc=$?
-    [ $rc -eq 0 ] || cp "$dir/console.out" "$BUILD_DIR/vm/systemd-console.log"
-    tr -d '\r' <"$dir/console.out" | grep -E '^(ok |not ok |#|1\.\.)' | tee "$dir/report.tap"
-    if [ $rc -ne 0 ] && ! grep -qE '^not ok ' "$dir/report.tap"; then
-        echo "  the systemd VM run failed (exit $rc) without a failing test:"
-        tail -20 "$dir/console.out" | sed 's/^/    /'
-        failed=$((failed + 1))
-    fi
-    grep -qE '^(ok|not ok) ' "$dir/report.tap" || : >"$dir/report.tap"
-    count_tap "$dir/report.tap"
+    bats_in_vm vm-systemd --systemd "$@"
 }
 
 private_files=() host_files=() vm_files=() systemd_files=()

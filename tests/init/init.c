@@ -503,30 +503,43 @@ static int receive_fd(int conn)
         return fd;
 }
 
+/* Listen on the unix socket PATH and take one connection: the runtime's.
+ * Returns the connection, or -(exit code) after saying what failed. */
+static int accept_one(const char *path)
+{
+        int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (s < 0)
+                return -fail_errno("socket", path);
+        struct sockaddr_un addr = { .sun_family = AF_UNIX };
+        if (strlen(path) >= sizeof(addr.sun_path)) {
+                fprintf(stderr, "berth-test-init: socket path too long: %s\n", path);
+                close(s);
+                return -EXIT_USAGE;
+        }
+        strcpy(addr.sun_path, path);
+        if (bind(s, (struct sockaddr *) &addr, sizeof(addr)) < 0 || listen(s, 1) < 0)
+                return -fail_errno("bind", path);
+        int conn = accept4(s, NULL, NULL, SOCK_CLOEXEC);
+        int e = errno;
+        close(s);
+        errno = e;
+        if (conn < 0)
+                return -fail_errno("accept", path);
+        return conn;
+}
+
 /* recv-tty SOCKET: the --console-socket end, run on the host.  Listen on
  * SOCKET, take the pty master a runtime sends, copy what the container
  * writes to its terminal to stdout until the terminal closes. */
 static int cmd_recv_tty(const char *path)
 {
-        int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (s < 0)
-                return fail_errno("socket", path);
-        struct sockaddr_un addr = { .sun_family = AF_UNIX };
-        if (strlen(path) >= sizeof(addr.sun_path)) {
-                fprintf(stderr, "berth-test-init: socket path too long: %s\n", path);
-                return EXIT_USAGE;
-        }
-        strcpy(addr.sun_path, path);
-        if (bind(s, (struct sockaddr *) &addr, sizeof(addr)) < 0 || listen(s, 1) < 0)
-                return fail_errno("bind", path);
-        int conn = accept4(s, NULL, NULL, SOCK_CLOEXEC);
+        int conn = accept_one(path);
         if (conn < 0)
-                return fail_errno("accept", path);
+                return -conn;
         int master = receive_fd(conn);
         if (master < 0)
                 return fail_errno("recvmsg", path);
         close(conn);
-        close(s);
         char buf[4096];
         ssize_t n;
         /* EIO once the last slave descriptor is closed: the normal end. */
@@ -605,25 +618,13 @@ static int receive_process_state(int conn, const char *state_file)
 static int cmd_seccomp_listener(const char *path, const char *state_file, const char *reply)
 {
         int error = strcmp(reply, "ok") == 0 ? 0 : -atoi(reply);
-        int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (s < 0)
-                return fail_errno("socket", path);
-        struct sockaddr_un addr = { .sun_family = AF_UNIX };
-        if (strlen(path) >= sizeof(addr.sun_path)) {
-                fprintf(stderr, "berth-test-init: socket path too long: %s\n", path);
-                return EXIT_USAGE;
-        }
-        strcpy(addr.sun_path, path);
-        if (bind(s, (struct sockaddr *) &addr, sizeof(addr)) < 0 || listen(s, 1) < 0)
-                return fail_errno("bind", path);
-        int conn = accept4(s, NULL, NULL, SOCK_CLOEXEC);
+        int conn = accept_one(path);
         if (conn < 0)
-                return fail_errno("accept", path);
+                return -conn;
         int notify_fd = receive_process_state(conn, state_file);
         if (notify_fd < 0)
                 return fail_errno("recvmsg", path);
         close(conn);
-        close(s);
         for (;;) {
                 struct pollfd p = { .fd = notify_fd, .events = POLLIN };
                 if (poll(&p, 1, -1) < 0) {
