@@ -218,7 +218,12 @@ runtime_state_field() { # runtime_state_field ID FIELD
     local cmd
     cmd=$(printf '%q ' "${PODMAN[@]}" run --rm --cgroup-parent "$CG_PARENT" -t "$IMAGE" \
         sh -c 'tty; test -t 0 && test -t 1 && echo stdio-is-a-tty; exit 3')
-    run script -qec "$cmd" /dev/null
+    # script runs the line with $SHELL, or /bin/sh when CI has none: bash
+    # is named because printf %q quotes for bash, and exec makes timeout the
+    # pty's session leader.  Under a shell that forks instead, timeout's own
+    # process group is in the background, and Podman, setting the terminal
+    # raw, is stopped by SIGTTOU until the timeout kills it.
+    run env SHELL=/bin/bash script -qec "exec $cmd" /dev/null
     [ "$status" -eq 3 ] || fail "podman run -t exited $status (137: killed by the 60 s timeout); output: $output"
     read_output <(tr -d '\r' <<<"$output")
     assert_line --index 0 --regexp '^/dev/pts/[0-9]+$'
