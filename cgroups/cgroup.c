@@ -545,6 +545,29 @@ int cgroup_destroy(const char *abs_path, struct berth_error *err)
         return remove_tree(abs_path, err);
 }
 
+/* ---- rootless ------------------------------------------------------------ */
+
+bool cgroup_resources_need_group(const struct oci_resources *r)
+{
+        if (!r)
+                return false;
+        struct cgroup_probe probe = { 0 };
+        struct cgroup_writes plan = { 0 };
+        struct berth_error ignored = { 0 };
+        if (cgroup_resources_plan(r, &probe, NULL, &plan, &ignored) < 0)
+                return true;
+        /* "" offers no controller: every "max" (no limit) is dropped. */
+        cgroup_writes_drop_unlimited(&plan, "");
+        bool need = plan.n > 0;
+        cgroup_writes_release(&plan);
+        return need;
+}
+
+bool cgroup_error_not_delegated(int r)
+{
+        return r == -EACCES || r == -EPERM || r == -EROFS || r == -ENOENT;
+}
+
 /* ---- for berth check ---------------------------------------------------- */
 
 int cgroup_find_mount(char **mountpoint, char **root, struct berth_error *err)

@@ -45,5 +45,16 @@ void cgroup_handle_release(struct cgroup_handle *cg);
  * `berth check`. */
 int cgroup_find_mount(char **mountpoint, char **root, struct berth_error *err);
 
+/* Rootless: whether `r` asks for any limit a cgroup would have to hold
+ * (a file write other than "max"; device rules do not count: an
+ * unprivileged berth cannot load their program, and in a user namespace
+ * the container cannot create device nodes anyway).  A config error in
+ * `r` counts as asking. */
+bool cgroup_resources_need_group(const struct oci_resources *r);
+
+/* A cgroup_create error that says no cgroup is delegated to this user
+ * (EACCES, EPERM, EROFS) or none is there (ENOENT: no cgroup2 mount). */
+bool cgroup_error_not_delegated(int r);
+
 /* berth's own group as a path inside a mount that shows `mount_root`. */
 int cgroup_own_group(const char *mount_root, char **path, struct berth_error *err);

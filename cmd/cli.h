@@ -11,8 +11,8 @@
 
 /* Options given before the subcommand (runc's global flags). */
 struct global_options {
-        const char *root;          /* --root, default BERTH_DEFAULT_ROOT */
-        const char *rootless;      /* --rootless true|false|auto (accepted, unused) */
+        const char *root;          /* --root, default from state_default_root() */
+        bool rootless;             /* --rootless true|false|auto, resolved (runtime/rootless.h) */
         bool systemd_cgroup;       /* --systemd-cgroup */
         bool debug;                /* --debug */
 };
@@ -22,6 +22,9 @@ struct command {
         const char *args;          /* positional part of the synopsis: "<container-id>" */
         const char *summary;       /* one line, for `berth --help` */
         const char *help;          /* description and options, for `berth <name> --help` */
+        /* It forks a container's init: berth first runs itself again from a
+         * sealed copy of its binary (runtime/binary_clone.h). */
+        bool forks_init;
         /* argv[0] is the subcommand name; returns the process exit code. */
         int (*run)(const struct command *cmd, const struct global_options *g, int argc, char **argv);
 };

@@ -58,6 +58,7 @@ int cli_container_options(const struct command *cmd, const struct global_options
                 .root = g->root,
                 .bundle = ".",
                 .systemd_cgroup = g->systemd_cgroup,
+                .rootless = g->rootless,
         };
         const struct option *longopts = for_run ? run_options : create_options;
         const char *shortopts = for_run ? "b:d" : "b:";
@@ -117,6 +118,7 @@ static int run_create(const struct command *cmd, const struct global_options *g,
 
 const struct command command_create = {
         .name = "create",
+        .forks_init = true,
         .args = "<container-id>",
         .summary = "create a container from a bundle; its process waits for start",
         .help = "Set up the container <container-id> from the bundle's config.json: its\n"

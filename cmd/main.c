@@ -7,7 +7,10 @@
 #include <string.h>
 
 #include "cmd/cli.h"
+#include "common/cleanup.h"
 #include "common/log.h"
+#include "runtime/binary_clone.h"
+#include "runtime/rootless.h"
 #include "runtime/state.h"
 
 #define OCI_SPEC_VERSION "1.3.0"
@@ -44,13 +47,16 @@ static void print_help(void)
         printf("  %-10s %s\n", "help", "show this help, or a command's (berth help <command>)");
         printf("\n"
                "Global options:\n"
-               "  --root DIR          container state directory (default " BERTH_DEFAULT_ROOT ")\n"
+               "  --root DIR          container state directory (default " BERTH_DEFAULT_ROOT ", or\n"
+               "                      $XDG_RUNTIME_DIR/" BERTH_USER_ROOT_NAME " for an unprivileged user)\n"
                "  --log FILE          also write log lines to FILE (default: stderr only)\n"
                "  --log-format FMT    text (default) or json\n"
                "  --debug             log debug messages\n"
                "  --systemd-cgroup    let systemd make and limit the container's cgroup (a transient\n"
                "                      scope; linux.cgroupsPath is \"slice:prefix:name\")\n"
-               "  --rootless VALUE    true, false or auto (accepted for runc compatibility)\n"
+               "  --rootless VALUE    true, false or auto (default): rootless, a container whose cgroup\n"
+               "                      cannot be created (none delegated) and that asks for no limits\n"
+               "                      runs without one; auto is rootless when not run by root\n"
                "  --criu PATH         accepted for runc compatibility, ignored\n"
                "  -v, --version       print the version\n"
                "  -h, --help          show this help\n"
@@ -93,6 +99,7 @@ struct parsed_globals {
         struct global_options g;
         const char *log_path;
         enum log_format log_format;
+        enum rootless_mode rootless;
 };
 
 /* Returns -1 to go on to the subcommand, else the exit code. */
@@ -126,12 +133,10 @@ static int parse_globals(int argc, char **argv, struct parsed_globals *p)
                         p->g.systemd_cgroup = true;
                         break;
                 case OPT_ROOTLESS:
-                        if (strcmp(optarg, "true") != 0 && strcmp(optarg, "false") != 0 &&
-                            strcmp(optarg, "auto") != 0) {
+                        if (!rootless_mode_parse(optarg, &p->rootless)) {
                                 log_error("--rootless: \"%s\" is not true, false or auto", optarg);
                                 return 1;
                         }
-                        p->g.rootless = optarg;
                         break;
                 case OPT_CRIU:
                         break;
@@ -153,6 +158,13 @@ static int parse_globals(int argc, char **argv, struct parsed_globals *p)
                 }
         }
         return -1;
+}
+
+/* Commands that never touch the state root, so an unprivileged user
+ * without XDG_RUNTIME_DIR can still run them. */
+static bool uses_state_root(const struct command *cmd)
+{
+        return cmd != &command_spec && cmd != &command_features && cmd != &command_check;
 }
 
 static int run_help(int argc, char **argv)
@@ -177,8 +189,8 @@ int main(int argc, char **argv)
          * The container's process and hooks get the default back. */
         signal(SIGPIPE, SIG_IGN);
         struct parsed_globals p = {
-                .g.root = BERTH_DEFAULT_ROOT,
                 .log_format = LOG_FORMAT_TEXT,
+                .rootless = ROOTLESS_AUTO,
         };
         int r = parse_globals(argc, argv, &p);
         if (r >= 0)
@@ -202,6 +214,19 @@ int main(int argc, char **argv)
         if (!cmd) {
                 log_error("unknown command \"%s\" (see berth --help)", sub_argv[0]);
                 return 1;
+        }
+        _cleanup_free_ char *default_root = NULL;
+        if (!p.g.root && uses_state_root(cmd)) {
+                struct berth_error err = { 0 };
+                if (state_default_root(&default_root, &err) < 0)
+                        return cli_fail(&err);
+                p.g.root = default_root;
+        }
+        p.g.rootless = rootless_resolve(p.rootless);
+        if (cmd->forks_init) {
+                struct berth_error err = { 0 };
+                if (binary_clone_reexec(argv, &err) < 0)
+                        return cli_fail(&err);
         }
         /* 0 makes glibc's getopt start afresh: the subcommand parses with
          * its own option string and with permutation. */

@@ -15,6 +15,7 @@
 #include "cmd/cli.h"
 #include "common/cleanup.h"
 #include "common/util.h"
+#include "runtime/pid_walk.h"
 #include "runtime/state.h"
 
 enum ps_format { FORMAT_TABLE, FORMAT_JSON };
@@ -64,8 +65,9 @@ static int container_pids(const char *root, const char *id, pid_t **pids, size_t
         int r = state_open_load(root, id, false, &sd, &st, err);
         if (r < 0)
                 return r;
+        /* Rootless without a delegated cgroup: the init's pid namespace. */
         if (!st.cgroup_path || !st.cgroup_path[0])
-                return berth_error_new(err, ENOTSUP, "container %s has no cgroup to list", id);
+                return pid_walk_container(st.status == STATUS_STOPPED ? 0 : st.pid, pids, n, err);
         r = cgroup_list_pids(st.cgroup_path, pids, n, err);
         if (r == -ENOENT && st.status == STATUS_STOPPED)
                 return 0;
@@ -221,7 +223,8 @@ static int print_table(char **ps_args, const pid_t *pids, size_t n, struct berth
 static char **ps_argv(int argc, char **argv, int first)
 {
         int n = argc - first;
-        char **args = xmalloc0((size_t) (n + 2) * sizeof(char *));
+        /* "ps", the n words or "-ef", and the NULL that ends the vector. */
+        char **args = xmalloc0((size_t) (n + 3) * sizeof(char *));
         args[0] = xstrdup("ps");
         for (int i = 0; i < n; i++)
                 args[i + 1] = xstrdup(argv[first + i]);

@@ -18,6 +18,7 @@ static int run_run(const struct command *cmd, const struct global_options *g, in
 
 const struct command command_run = {
         .name = "run",
+        .forks_init = true,
         .args = "<container-id>",
         .summary = "create and start a container, and wait for it unless detached",
         .help = "Create the container <container-id> from the bundle and start it.  In the\n"

@@ -34,6 +34,11 @@ bool log_debug_enabled(void)
         return log_debug_on;
 }
 
+int log_file_fd(void)
+{
+        return log_fd;
+}
+
 static void write_line(int fd, const char *level, const char *msg)
 {
         char when[64];

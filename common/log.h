@@ -14,3 +14,6 @@ void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool log_debug_enabled(void);
+
+/* The --log file's descriptor, or -1: the container's init keeps it. */
+int log_file_fd(void);

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,17 +79,29 @@ char **strv_copy(char *const *v)
 
 int read_file_at(int dirfd, const char *path, char **data, size_t *len, struct berth_error *err)
 {
+        return read_file_at_max(dirfd, path, SIZE_MAX - 1, data, len, err);
+}
+
+int read_file_at_max(int dirfd, const char *path, size_t max, char **data, size_t *len,
+                     struct berth_error *err)
+{
         _cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
                 return berth_error_errno(err, errno, "open %s", path);
         size_t cap = 4096, used = 0;
         _cleanup_free_ char *buf = xmalloc0(cap);
         for (;;) {
+                /* One byte past max tells a file of max bytes from a bigger one. */
+                if (used > max)
+                        return berth_error_new(err, EFBIG, "%s: larger than %zu bytes", path, max);
                 if (cap - used < 2) {
                         cap *= 2;
                         buf = xrealloc(buf, cap);
                 }
-                ssize_t n = read(fd, buf + used, cap - used - 1);
+                size_t want = cap - used - 1;
+                if (want > max + 1 - used)
+                        want = max + 1 - used;
+                ssize_t n = read(fd, buf + used, want);
                 if (n < 0) {
                         if (errno == EINTR)
                                 continue;

@@ -19,6 +19,10 @@ char **strv_copy(char *const *v);
 /* Read a whole file (relative to dirfd, or AT_FDCWD); *data is
  * NUL-terminated, *len excludes the NUL (len may be NULL). */
 int read_file_at(int dirfd, const char *path, char **data, size_t *len, struct berth_error *err);
+/* The same, refusing (-EFBIG) a file of more than `max` bytes without
+ * reading more than that: "<path>: larger than <max> bytes". */
+int read_file_at_max(int dirfd, const char *path, size_t max, char **data, size_t *len,
+                     struct berth_error *err);
 
 /* open(O_WRONLY|O_CLOEXEC|flags) + one write of the whole buffer. */
 int write_file_at(int dirfd, const char *path, int flags, mode_t mode, const char *data,

@@ -20,6 +20,7 @@ enum option_kind {
         OPT_BIND,
         OPT_RBIND,
         OPT_IDMAP,
+        OPT_RIDMAP,
         OPT_COPY_SYMLINK,
         OPT_IGNORE,
 };
@@ -101,10 +102,10 @@ static const struct option_def options[] = {
         { "rstrictatime",   OPT_ATIME,       MOUNT_ATTR_STRICTATIME },
         { "rnostrictatime", OPT_ATIME,       MOUNT_ATTR_RELATIME },
 
-        /* "ridmap" differs from "idmap" only for recursive binds, where the
-         * idmapped clone covers the whole tree anyway. */
+        /* Idmapped mounts (namespaces/idmapped_mount.c), never mount flags:
+         * "idmap" maps the bind's top mount, "ridmap" its submounts too. */
         { "idmap",          OPT_IDMAP,       0 },
-        { "ridmap",         OPT_IDMAP,       0 },
+        { "ridmap",         OPT_RIDMAP,      0 },
         { "copy-symlink",   OPT_COPY_SYMLINK, 0 },
         /* crun's tmpcopyup copies the image's directory into a fresh tmpfs;
          * berth accepts it for compatibility but mounts the tmpfs empty. */
@@ -113,10 +114,9 @@ static const struct option_def options[] = {
 
 const char *mount_option_known(size_t i)
 {
-        /* Skipped: what is accepted without being acted on (tmpcopyup) and
-         * idmapped mounts, which are not implemented yet. */
+        /* Skipped: what is accepted without being acted on (tmpcopyup). */
         for (size_t k = 0; k < sizeof(options) / sizeof(options[0]); k++) {
-                if (options[k].kind == OPT_IGNORE || options[k].kind == OPT_IDMAP)
+                if (options[k].kind == OPT_IGNORE)
                         continue;
                 if (i-- == 0)
                         return options[k].name;
@@ -181,6 +181,10 @@ static void apply_option(const struct option_def *def, struct mount_options *out
                 break;
         case OPT_IDMAP:
                 out->idmap = true;
+                break;
+        case OPT_RIDMAP:
+                out->idmap = true;
+                out->recursive_idmap = true;
                 break;
         case OPT_COPY_SYMLINK:
                 out->copy_symlink = true;

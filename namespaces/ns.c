@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 
 #include "common/cleanup.h"
 #include "common/util.h"
+#include "namespaces/id_map_tool.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -114,6 +116,18 @@ static int check_namespace_needs(const struct oci_config *cfg, struct berth_erro
         return 0;
 }
 
+/* A map too long for the kernel is refused now, not once the init exists. */
+static int check_id_map_fits(const struct oci_id_mapping *maps, size_t n, const char *member,
+                             struct berth_error *err)
+{
+        _cleanup_free_ char *text = NULL;
+        size_t len;
+        int r = ns_id_map_text(maps, n, &text, &len, err);
+        if (r < 0)
+                return berth_error_prefix(err, "config.json: /linux/%s", member);
+        return 0;
+}
+
 int ns_plan_build(const struct oci_config *cfg, struct ns_plan *plan, struct berth_error *err)
 {
         *plan = (struct ns_plan) { 0 };
@@ -133,6 +147,9 @@ int ns_plan_build(const struct oci_config *cfg, struct ns_plan *plan, struct ber
         }
         int r = check_namespace_needs(cfg, err);
         if (r < 0)
+                return r;
+        if ((r = check_id_map_fits(l->uid_mappings, l->n_uid_mappings, "uidMappings", err)) < 0 ||
+            (r = check_id_map_fits(l->gid_mappings, l->n_gid_mappings, "gidMappings", err)) < 0)
                 return r;
 
         for (size_t i = 0; i < l->n_namespaces; i++) {
@@ -239,38 +256,88 @@ int ns_join_in_child(const struct ns_plan *plan, struct berth_error *err)
         return 0;
 }
 
+int ns_id_map_text(const struct oci_id_mapping *maps, size_t n, char **text, size_t *len,
+                   struct berth_error *err)
+{
+        _cleanup_free_ char *buf = xmalloc0(n * 36 + 1);
+        size_t used = 0;
+        for (size_t i = 0; i < n; i++)
+                used += (size_t) sprintf(buf + used, "%" PRIu32 " %" PRIu32 " %" PRIu32 "\n",
+                                         maps[i].container_id, maps[i].host_id, maps[i].size);
+        /* The kernel takes less than a page in its one write (map_write). */
+        long page = sysconf(_SC_PAGESIZE);
+        if (page > 0 && used >= (size_t) page)
+                return berth_error_new(err, EINVAL,
+                                       "the %zu ranges make %zu bytes of map, the kernel takes less than %ld",
+                                       n, used, page);
+        *text = steal_pointer(&buf);
+        *len = used;
+        return 0;
+}
+
 /* uid_map and gid_map take the whole mapping in a single write. */
 static int write_id_map(pid_t pid, const char *file, const struct oci_id_mapping *maps, size_t n,
                         struct berth_error *err)
 {
         if (n == 0)
                 return 0;
-        _cleanup_free_ char *text = xmalloc0(n * 36 + 1);
-        size_t len = 0;
-        for (size_t i = 0; i < n; i++)
-                len += (size_t) sprintf(text + len, "%" PRIu32 " %" PRIu32 " %" PRIu32 "\n",
-                                        maps[i].container_id, maps[i].host_id, maps[i].size);
+        _cleanup_free_ char *text = NULL;
+        size_t len;
+        int r = ns_id_map_text(maps, n, &text, &len, err);
+        if (r < 0)
+                return r;
         char path[64];
         snprintf(path, sizeof(path), "/proc/%d/%s", (int) pid, file);
         return write_file_at(AT_FDCWD, path, 0, 0, text, len, err);
 }
 
-int ns_write_id_mappings(pid_t pid, const struct oci_linux *linux_, struct berth_error *err)
+/* What the kernel takes from a writer without CAP_SETUID/CAP_SETGID over
+ * the parent namespace: one range of size one, the writer's own id. */
+static bool maps_only_own_id(const struct oci_id_mapping *maps, size_t n, unsigned own)
 {
-        int r = write_id_map(pid, "uid_map", linux_->uid_mappings, linux_->n_uid_mappings, err);
-        if (r < 0)
-                return berth_error_prefix(err, "config.json: /linux/uidMappings");
-        /* Without CAP_SETGID over the parent namespace the kernel only accepts
-         * gid_map once setgroups is denied (Linux 3.19); root need not give up
-         * setgroups(2) in the container. */
-        if (linux_->n_gid_mappings && geteuid() != 0) {
-                char path[64];
-                snprintf(path, sizeof(path), "/proc/%d/setgroups", (int) pid);
-                r = write_file_at(AT_FDCWD, path, 0, 0, "deny", 4, err);
+        return n == 1 && maps[0].size == 1 && maps[0].host_id == own;
+}
+
+static int deny_setgroups(pid_t pid, struct berth_error *err)
+{
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/%d/setgroups", (int) pid);
+        return write_file_at(AT_FDCWD, path, 0, 0, "deny", 4, err);
+}
+
+/* One map, written by berth where the kernel lets it (root over the
+ * parent namespace, or berth's own id alone), else through newuidmap or
+ * newgidmap: the kernel refuses anything more from an unprivileged writer
+ * with EPERM, as runc finds out before it turns to the tools. */
+static int write_one_map(pid_t pid, enum id_map_kind kind, const struct oci_id_mapping *maps, size_t n,
+                         struct berth_error *err)
+{
+        if (n == 0)
+                return 0;
+        bool uid = kind == ID_MAP_UID;
+        bool own_only = maps_only_own_id(maps, n, uid ? (unsigned) geteuid() : (unsigned) getegid());
+        /* An unprivileged writer's own gid goes in only once setgroups is
+         * denied (Linux 3.19): otherwise the container could drop the
+         * supplementary groups that deny it access on the host.  Root, and
+         * the tools, need not give up setgroups(2) in the container. */
+        if (!uid && own_only && geteuid() != 0) {
+                int r = deny_setgroups(pid, err);
                 if (r < 0)
                         return r;
         }
-        r = write_id_map(pid, "gid_map", linux_->gid_mappings, linux_->n_gid_mappings, err);
+        int r = write_id_map(pid, uid ? "uid_map" : "gid_map", maps, n, err);
+        if (r != -EPERM || own_only)
+                return r;
+        berth_error_clear(err);
+        return id_map_tool_write(kind, pid, maps, n, err);
+}
+
+int ns_write_id_mappings(pid_t pid, const struct oci_linux *linux_, struct berth_error *err)
+{
+        int r = write_one_map(pid, ID_MAP_UID, linux_->uid_mappings, linux_->n_uid_mappings, err);
+        if (r < 0)
+                return berth_error_prefix(err, "config.json: /linux/uidMappings");
+        r = write_one_map(pid, ID_MAP_GID, linux_->gid_mappings, linux_->n_gid_mappings, err);
         if (r < 0)
                 return berth_error_prefix(err, "config.json: /linux/gidMappings");
         return 0;

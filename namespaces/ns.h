@@ -42,8 +42,15 @@ void ns_restore_after_clone(struct ns_saved *saved);
  * path, the user namespace first. */
 int ns_join_in_child(const struct ns_plan *plan, struct berth_error *err);
 
+/* The text /proc/<pid>/uid_map or gid_map takes for `maps`, one
+ * "inside outside count" line per range, in *text (malloc'd) and *len;
+ * fails when the kernel would refuse it for its length (one page). */
+int ns_id_map_text(const struct oci_id_mapping *maps, size_t n, char **text, size_t *len,
+                   struct berth_error *err);
+
 /* In berth, after clone3: write /proc/<pid>/{uid_map,setgroups,gid_map}
- * from linux.uidMappings/gidMappings. */
+ * from linux.uidMappings/gidMappings; an unprivileged berth mapping more
+ * than its own id does it through newuidmap/newgidmap (id_map_tool.h). */
 int ns_write_id_mappings(pid_t pid, const struct oci_linux *linux_, struct berth_error *err);
 
 /* In the container's init: unshare a time namespace, write the offsets,

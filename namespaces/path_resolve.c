@@ -5,10 +5,12 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -119,6 +121,20 @@ static bool only_slashes(const char *p)
         return p[strspn(p, "/")] == '\0';
 }
 
+/* What RESOLVE_NO_MAGICLINKS refuses, for the walk: procfs's own symlinks
+ * (/proc/self, /proc/mounts) have relative targets, while the magic ones
+ * (/proc/PID/fd/N, cwd, root, exe, ns/...) read back as an absolute path
+ * or as "type:[inode]".  Following their text would stay in the root, but
+ * lead somewhere the path never named: /proc/self/fd/N is refused, not
+ * taken for whatever directory fd N happens to be. */
+static bool is_magic_link(int linkfd, const char *target)
+{
+        struct statfs fs;
+        if (fstatfs(linkfd, &fs) < 0 || fs.f_type != PROC_SUPER_MAGIC)
+                return false;
+        return target[0] == '/' || strchr(target, ':') != NULL;
+}
+
 /* Replace the walk's remaining path with the symlink's target followed by
  * what came after the symlink. */
 static int follow_symlink(int linkfd, const char *after, char **rest, struct dir_stack *stack)
@@ -128,6 +144,8 @@ static int follow_symlink(int linkfd, const char *after, char **rest, struct dir
         if (n < 0)
                 return -errno;
         target[n] = '\0';
+        if (is_magic_link(linkfd, target))
+                return -ELOOP;
         if (target[0] == '/')
                 while (stack->n > 0)
                         dir_stack_pop(stack);
@@ -241,6 +259,69 @@ static int create_last_component(int rootfd, const char *path, enum path_create 
         if (fd < 0)
                 return errno == EEXIST ? -EAGAIN : -errno;
         return fd;
+}
+
+/* One component for path_open_dir_no_symlinks: opened (created first if
+ * missing) without following it, and required to be a directory. */
+static int open_dir_component(int dirfd, const char *name, const char *path, size_t end,
+                              struct berth_error *err)
+{
+        _cleanup_close_ int fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0 && errno == ENOENT) {
+                if (mkdirat(dirfd, name, 0755) < 0 && errno != EEXIST)
+                        return berth_error_errno(err, errno, "create %.*s in the container rootfs",
+                                                 (int) end, path);
+                fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        }
+        if (fd < 0)
+                return berth_error_errno(err, errno, "open %.*s in the container rootfs", (int) end, path);
+        struct stat st;
+        if (fstat(fd, &st) < 0)
+                return berth_error_errno(err, errno, "stat %.*s in the container rootfs", (int) end, path);
+        if (S_ISLNK(st.st_mode)) {
+                char target[PATH_MAX];
+                ssize_t n = readlinkat(fd, "", target, sizeof(target) - 1);
+                target[n < 0 ? 0 : n] = '\0';
+                return berth_error_new(err, ELOOP, "%.*s in the container rootfs is a symlink to %s",
+                                       (int) end, path, target);
+        }
+        if (!S_ISDIR(st.st_mode))
+                return berth_error_new(err, ENOTDIR, "%.*s in the container rootfs is not a directory",
+                                       (int) end, path);
+        return steal_fd(&fd);
+}
+
+int path_open_dir_no_symlinks(int rootfd, const char *path, struct berth_error *err)
+{
+        _cleanup_(dir_stack_release) struct dir_stack stack = { 0 };
+        const char *p = path;
+        for (;;) {
+                size_t len = next_component(&p);
+                if (len == 0)
+                        break;
+                if (len > NAME_MAX)
+                        return berth_error_errno(err, ENAMETOOLONG, "open %s in the container rootfs", path);
+                char name[NAME_MAX + 1];
+                memcpy(name, p, len);
+                name[len] = '\0';
+                p += len;
+                if (strcmp(name, ".") == 0)
+                        continue;
+                if (strcmp(name, "..") == 0) {
+                        dir_stack_pop(&stack);
+                        continue;
+                }
+                int dirfd = stack.n ? stack.fds[stack.n - 1] : rootfd;
+                int fd = open_dir_component(dirfd, name, path, (size_t) (p - path), err);
+                if (fd < 0)
+                        return fd;
+                dir_stack_push(&stack, fd);
+        }
+        if (stack.n == 0) {
+                int fd = openat(rootfd, ".", O_PATH | O_CLOEXEC);
+                return fd >= 0 ? fd : berth_error_errno(err, errno, "open the container rootfs");
+        }
+        return stack.fds[--stack.n];
 }
 
 int path_open_in_root(int rootfd, const char *path, enum path_create create,

@@ -17,6 +17,17 @@ enum path_create {
 int path_open_in_root(int rootfd, const char *path, enum path_create create,
                       struct berth_error *err);
 
+/* Open the directory `path` names inside `rootfd`, creating missing
+ * directories, with no symlink followed on the way: for the filesystems
+ * that maskedPaths and readonlyPaths protect (proc, sysfs, cgroup2), which
+ * must be mounted where the path says and not where a symlink leads, that
+ * a volume shared with another container could swap (CVE-2019-19921,
+ * CVE-2023-27561).  Each component is opened O_NOFOLLOW relative to the one
+ * before, so the check and the directory returned are the same file.  A
+ * symlink fails with -ELOOP and err naming it and its target; anything
+ * else that is no directory with -ENOTDIR.  Returns an O_PATH fd. */
+int path_open_dir_no_symlinks(int rootfd, const char *path, struct berth_error *err);
+
 /* "/proc/self/fd/N": mount(2) on this acts on exactly the file the fd holds,
  * not on whatever the path resolves to now. */
 #define FD_PATH_MAX 32

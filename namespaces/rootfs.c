@@ -12,14 +12,17 @@
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
 #include "common/util.h"
 #include "namespaces/devices.h"
+#include "namespaces/idmapped_mount.h"
 #include "namespaces/mount_attr.h"
 #include "namespaces/mount_options.h"
 #include "namespaces/path_resolve.h"
+#include "namespaces/procfs.h"
 
 #if !HAVE_DECL_SYS_MOUNT_SETATTR
 #define SYS_mount_setattr 442
@@ -27,7 +30,24 @@
 #ifndef AT_RECURSIVE
 #define AT_RECURSIVE 0x8000
 #endif
+/* The new mount API (Linux 5.2), for C libraries that predate it. */
+#ifndef SYS_open_tree
+#define SYS_open_tree 428
+#endif
+#ifndef SYS_move_mount
+#define SYS_move_mount 429
+#endif
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
+#ifndef MOVE_MOUNT_T_EMPTY_PATH
+#define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
+#endif
 #define CGROUP2_MAGIC 0x63677270
+#define SYSFS_MAGIC 0x62656572
 
 /* Per-mount flags a bind mount only takes on a second, remount pass. */
 #define BIND_REMOUNT_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME \
@@ -190,16 +210,64 @@ static bool bind_needs_flags(const struct mount_options *o, bool bind)
         return bind && (o->flags & BIND_REMOUNT_FLAGS);
 }
 
+/* Propagation and recursive attributes of one entry, on the mount `mnt`
+ * holds (the root of the new mount, not a path to it). */
+static int set_propagation_and_attrs(int mnt, const char *dest, const struct mount_options *o,
+                                     struct berth_error *err)
+{
+        char target[FD_PATH_MAX];
+        if (o->propagation && mount(NULL, fd_path(mnt, target), NULL, o->propagation, NULL) < 0)
+                return berth_error_errno(err, errno, "set the propagation of %s", dest);
+        if (!o->attr_set && !o->attr_clr)
+                return 0;
+        int r = sys_mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, o->attr_set, o->attr_clr);
+        if (r == -ENOSYS)
+                return berth_error_new(err, ENOSYS,
+                                       "recursive mount options on %s need Linux 5.12 (mount_setattr)", dest);
+        if (r < 0)
+                return berth_error_errno(err, -r, "apply recursive mount options to %s", dest);
+        return 0;
+}
+
+/* The mount just made on what `mounted_on` holds, found again by its path
+ * (-1: unchecked).  A process racing on a shared volume can swap that path
+ * for a symlink to another mount meanwhile (CVE-2021-30465): what is found
+ * must be the root of a mount and sit where `mounted_on` sits, or berth
+ * refuses rather than give another mount the new one's options. */
+static int reopen_new_mount(int rootfd, const char *dest, int mounted_on, struct berth_error *err)
+{
+        _cleanup_close_ int fd = path_open_in_root(rootfd, dest, PATH_CREATE_NONE, err);
+        if (fd < 0 || mounted_on < 0)
+                return fd < 0 ? fd : steal_fd(&fd);
+        struct statx stx;
+        if (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) < 0)
+                return berth_error_errno(err, errno, "statx %s", dest);
+        /* STATX_ATTR_MOUNT_ROOT: Linux 5.8; the paths compare before. */
+        bool mount_root = !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
+                          || (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+        char link[FD_PATH_MAX], where[4096], found[4096];
+        ssize_t nw = readlink(fd_path(mounted_on, link), where, sizeof(where) - 1);
+        ssize_t nf = readlink(fd_path(fd, link), found, sizeof(found) - 1);
+        if (nw < 0 || nf < 0)
+                return berth_error_errno(err, errno, "find the mount on %s", dest);
+        where[nw] = found[nf] = '\0';
+        if (!mount_root || strcmp(where, found) != 0)
+                return berth_error_new(err, EBUSY, "%s changed while it was mounted on: refusing to "
+                                       "apply its options to what it leads to now", dest);
+        return steal_fd(&fd);
+}
+
 /* What an entry needs after its first mount(2) call: bind flags,
  * propagation, recursive attributes.  The fd the destination was opened with
- * names the directory under the new mount, so the path is opened again to
- * reach the mount itself. */
-static int mount_followup(int rootfd, const char *dest, const struct mount_options *o, bool bind,
-                          struct berth_error *err)
+ * (`mounted_on`) names the directory under the new mount, so the path is
+ * opened again to reach the mount itself, and checked to lead there.  Binds
+ * skip this step where the kernel lets them (bind_detached). */
+static int mount_followup_on(int rootfd, const char *dest, int mounted_on, const struct mount_options *o,
+                             bool bind, struct berth_error *err)
 {
         if (!bind_needs_flags(o, bind) && !o->propagation && !o->attr_set && !o->attr_clr)
                 return 0;
-        _cleanup_close_ int fd = path_open_in_root(rootfd, dest, PATH_CREATE_NONE, err);
+        _cleanup_close_ int fd = reopen_new_mount(rootfd, dest, mounted_on, err);
         if (fd < 0)
                 return fd;
         if (bind_needs_flags(o, bind)) {
@@ -207,18 +275,14 @@ static int mount_followup(int rootfd, const char *dest, const struct mount_optio
                 if (r < 0)
                         return berth_error_errno(err, -r, "remount %s with its options", dest);
         }
-        char target[FD_PATH_MAX];
-        if (o->propagation && mount(NULL, fd_path(fd, target), NULL, o->propagation, NULL) < 0)
-                return berth_error_errno(err, errno, "set the propagation of %s", dest);
-        if (o->attr_set || o->attr_clr) {
-                int r = sys_mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, o->attr_set, o->attr_clr);
-                if (r == -ENOSYS)
-                        return berth_error_new(err, ENOSYS,
-                                               "recursive mount options on %s need Linux 5.12 (mount_setattr)", dest);
-                if (r < 0)
-                        return berth_error_errno(err, -r, "apply recursive mount options to %s", dest);
-        }
-        return 0;
+        return set_propagation_and_attrs(fd, dest, o, err);
+}
+
+/* For callers without the fd their mount went on. */
+static int mount_followup(int rootfd, const char *dest, const struct mount_options *o, bool bind,
+                          struct berth_error *err)
+{
+        return mount_followup_on(rootfd, dest, -1, o, bind, err);
 }
 
 /* Bind sources relative to the bundle, as runc and crun resolve them. */
@@ -265,6 +329,39 @@ static int copy_symlink(int rootfd, const char *source, const char *dest, struct
         return 0;
 }
 
+/* A bind with the new mount API (open_tree, mount_setattr, move_mount:
+ * Linux 5.12): the source is cloned into a detached mount, takes its flags
+ * there and is moved onto the destination's fd, so it is never seen
+ * without its "ro", and what follows acts on the clone's fd.  Binding first
+ * and finding the new mount again by its path would let a process racing
+ * on a shared volume swap that path for a symlink to another mount, which
+ * would get the "ro" while the bind stays writable (CVE-2021-30465).
+ * Returns -ENOSYS, err untouched, where the kernel lacks any of it. */
+static int bind_detached(const char *source, int dest_fd, const struct oci_mount *m,
+                         struct berth_error *err)
+{
+        const struct mount_options *o = &m->parsed;
+        unsigned clone_flags = OPEN_TREE_CLONE | O_CLOEXEC | (o->recursive_bind ? AT_RECURSIVE : 0);
+        _cleanup_close_ int tree = (int) syscall(SYS_open_tree, AT_FDCWD, source, clone_flags);
+        if (tree < 0 && errno == ENOSYS)
+                return -ENOSYS;
+        if (tree < 0)
+                return berth_error_errno(err, errno, "bind mount %s to %s", source, m->destination);
+        if (bind_needs_flags(o, true)) {
+                uint64_t attr_set, attr_clr;
+                ms_to_mount_attr(o->flags & BIND_REMOUNT_FLAGS, o->clear, &attr_set, &attr_clr);
+                int r = sys_mount_setattr(tree, "", AT_EMPTY_PATH, attr_set, attr_clr);
+                if (r == -ENOSYS)
+                        return -ENOSYS;
+                if (r < 0)
+                        return berth_error_errno(err, -r, "bind mount %s to %s with its options",
+                                                 source, m->destination);
+        }
+        if (syscall(SYS_move_mount, tree, "", dest_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+                return berth_error_errno(err, errno, "bind mount %s to %s", source, m->destination);
+        return set_propagation_and_attrs(tree, m->destination, o, err);
+}
+
 static int do_bind_mount(const struct rootfs_context *ctx, int rootfd, const struct oci_mount *m,
                          struct berth_error *err)
 {
@@ -279,11 +376,24 @@ static int do_bind_mount(const struct rootfs_context *ctx, int rootfd, const str
         _cleanup_close_ int fd = open_bind_destination(rootfd, m->destination, source, err);
         if (fd < 0)
                 return fd;
+        if (mount_is_idmapped(m)) {
+                /* berth cloned and idmapped the source (idmapped_mount.c). */
+                int tree = idmapped_trees_get(ctx->idmapped, (size_t) (m - ctx->cfg->mounts));
+                if (tree < 0)
+                        return berth_error_new(err, EINVAL, "no idmapped mount of %s was prepared", source);
+                int r = idmapped_tree_attach(tree, fd, m->destination, err);
+                if (r < 0)
+                        return r;
+                return mount_followup(rootfd, m->destination, &m->parsed, true, err);
+        }
+        int r = bind_detached(source, fd, m, err);
+        if (r != -ENOSYS)
+                return r;
         char target[FD_PATH_MAX];
         unsigned long flags = MS_BIND | (m->parsed.recursive_bind ? MS_REC : 0);
         if (mount(source, fd_path(fd, target), NULL, flags, NULL) < 0)
                 return berth_error_errno(err, errno, "bind mount %s to %s", source, m->destination);
-        return mount_followup(rootfd, m->destination, &m->parsed, true, err);
+        return mount_followup_on(rootfd, m->destination, fd, &m->parsed, true, err);
 }
 
 /* Where the host shows what a filesystem would show when the container may
@@ -298,18 +408,113 @@ static const char *host_fallback_source(const char *type)
         return NULL;
 }
 
+/* Before Linux 5.12 (no mount_setattr): remount each mount at or below
+ * `top` (a path in this mount namespace) read-only, from mountinfo. */
+static int readonly_each_mount_below(const char *top)
+{
+        _cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+        if (!f)
+                return -errno;
+        size_t n = strlen(top);
+        char line[4096], mp[4096];
+        while (fgets(line, sizeof(line), f)) {
+                if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
+                        continue;
+                if (strncmp(mp, top, n) != 0 || (mp[n] != '\0' && mp[n] != '/'))
+                        continue;
+                int r = bind_remount_legacy(mp, MS_RDONLY, 0);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int readonly_recursively(int fd)
+{
+        int r = sys_mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, MOUNT_ATTR_RDONLY, 0);
+        if (r != -ENOSYS)
+                return r;
+        char link[FD_PATH_MAX], top[4096];
+        ssize_t len = readlink(fd_path(fd, link), top, sizeof(top) - 1);
+        if (len < 0)
+                return -errno;
+        top[len] = '\0';
+        return readonly_each_mount_below(top);
+}
+
+/* "ro" on a view of the host's own tree: the sysfs or cgroup2 a user
+ * namespace may not mount and gets bound from the host instead, or the
+ * host's /sys a rootless config binds ("rbind,ro" in `berth spec
+ * --rootless`, as in runc's).  A bind's "ro" reaches only its top mount:
+ * the host's mounts below it, its cgroup2 where the user's delegated
+ * groups are writable, would stay writable to the container
+ * (CVE-2023-25809).  Every mount at or below the destination is made
+ * read-only instead. */
+static int host_view_readonly(int rootfd, const struct oci_mount *m, struct berth_error *err)
+{
+        if (!(m->parsed.flags & MS_RDONLY))
+                return 0;
+        _cleanup_close_ int fd = path_open_in_root(rootfd, m->destination, PATH_CREATE_NONE, err);
+        if (fd < 0)
+                return fd;
+        int r = readonly_recursively(fd);
+        if (r < 0)
+                return berth_error_errno(err, -r, "make %s and every mount below it read-only", m->destination);
+        return 0;
+}
+
 static int bind_host_instead(int rootfd, const char *source, const struct oci_mount *m,
                              const char *target, struct berth_error *err)
 {
         if (mount(source, target, NULL, MS_BIND | MS_REC, NULL) < 0)
                 return berth_error_errno(err, errno, "bind mount %s to %s", source, m->destination);
-        return mount_followup(rootfd, m->destination, &m->parsed, true, err);
+        /* "ro" is host_view_readonly's to apply, to the whole tree. */
+        struct mount_options flags = m->parsed;
+        flags.flags &= ~(unsigned long) MS_RDONLY;
+        int r = mount_followup(rootfd, m->destination, &flags, true, err);
+        if (r < 0)
+                return r;
+        return host_view_readonly(rootfd, m, err);
+}
+
+/* A recursive bind of the host's sysfs (or a part of it), in a user
+ * namespace: the rootless way to give a container /sys. */
+static bool binds_host_sysfs(const struct rootfs_context *ctx, const struct oci_mount *m)
+{
+        if (!ctx->in_user_ns || !m->parsed.recursive_bind)
+                return false;
+        _cleanup_free_ char *source = bind_source(ctx, m->source);
+        struct statfs fs;
+        return source && statfs(source, &fs) == 0 && fs.f_type == SYSFS_MAGIC;
+}
+
+/* proc, sysfs and cgroup2 hold the files that maskedPaths and
+ * readonlyPaths protect, and those are looked up again by path after
+ * pivot_root: the filesystem must be mounted on the directory its
+ * destination names, never through a symlink.  With /proc a symlink to
+ * /evil/level1 and /evil a volume where another container swaps level1,
+ * procfs lands in one directory and the masks in another (CVE-2019-19921);
+ * checking the path only once resolved, as runc 1.0 to 1.1.4 did, sees the
+ * directory the symlink led to and lets it pass (CVE-2023-27561). */
+static bool mounted_only_on_directory(const struct oci_mount *m)
+{
+        return streq(m->type, "proc") || streq(m->type, "sysfs") || mount_is_cgroup(m);
+}
+
+static int open_fs_destination(int rootfd, const struct oci_mount *m, struct berth_error *err)
+{
+        if (!mounted_only_on_directory(m))
+                return path_open_in_root(rootfd, m->destination, PATH_CREATE_DIR, err);
+        int fd = path_open_dir_no_symlinks(rootfd, m->destination, err);
+        if (fd == -ELOOP || fd == -ENOTDIR)
+                return berth_error_prefix(err, "%s is mounted only on a directory", m->type);
+        return fd;
 }
 
 static int do_fs_mount(const struct rootfs_context *ctx, int rootfd, const struct oci_mount *m,
                        struct berth_error *err)
 {
-        _cleanup_close_ int fd = path_open_in_root(rootfd, m->destination, PATH_CREATE_DIR, err);
+        _cleanup_close_ int fd = open_fs_destination(rootfd, m, err);
         if (fd < 0)
                 return fd;
         char target[FD_PATH_MAX];
@@ -327,7 +532,7 @@ static int do_fs_mount(const struct rootfs_context *ctx, int rootfd, const struc
                         return berth_error_errno(err, e, "mount %s to %s", source, m->destination);
                 return berth_error_errno(err, e, "mount %s (%s) to %s", source, m->type, m->destination);
         }
-        return mount_followup(rootfd, m->destination, &m->parsed, false, err);
+        return mount_followup_on(rootfd, m->destination, fd, &m->parsed, false, err);
 }
 
 /* The cgroup2 mount point on the host and the container's cgroup in it. */
@@ -359,14 +564,14 @@ static int own_cgroup_dir(char **out, struct berth_error *err)
 static int do_cgroup_mount(const struct rootfs_context *ctx, int rootfd, const struct oci_mount *m,
                            struct berth_error *err)
 {
-        _cleanup_close_ int fd = path_open_in_root(rootfd, m->destination, PATH_CREATE_DIR, err);
+        _cleanup_close_ int fd = open_fs_destination(rootfd, m, err);
         if (fd < 0)
                 return fd;
         char target[FD_PATH_MAX];
         fd_path(fd, target);
         if (config_lists_namespace(ctx->cfg, OCI_NS_CGROUP)) {
                 if (mount("cgroup2", target, "cgroup2", m->parsed.flags, m->parsed.data) == 0)
-                        return mount_followup(rootfd, m->destination, &m->parsed, false, err);
+                        return mount_followup_on(rootfd, m->destination, fd, &m->parsed, false, err);
                 /* EPERM/EBUSY: a user namespace that does not own the cgroup
                  * namespace; runc falls back to a bind too. */
                 if (errno != EPERM && errno != EBUSY)
@@ -384,12 +589,15 @@ static int do_mount(const struct rootfs_context *ctx, int rootfd, const struct o
 {
         if (!m->destination)
                 return berth_error_new(err, EINVAL, "a mount needs a destination");
-        /* Idmapped mounts are set up by the parent, which alone holds
-         * CAP_SYS_ADMIN over the source's superblock; not implemented yet. */
-        if (m->parsed.idmap || m->n_uid_mappings || m->n_gid_mappings)
-                return berth_error_new(err, ENOTSUP, "idmapped mounts are not supported");
-        if (mount_is_bind(m))
-                return do_bind_mount(ctx, rootfd, m, err);
+        /* The config parser let idmapped entries through as binds only. */
+        if (mount_is_idmapped(m) && !mount_is_bind(m))
+                return berth_error_new(err, EINVAL, "an idmapped mount must be a bind mount");
+        if (mount_is_bind(m)) {
+                int r = do_bind_mount(ctx, rootfd, m, err);
+                if (r < 0 || !binds_host_sysfs(ctx, m))
+                        return r;
+                return host_view_readonly(rootfd, m, err);
+        }
         if (!m->type)
                 return berth_error_new(err, EINVAL, "a mount without \"bind\" or \"rbind\" needs a type");
         if (mount_is_cgroup(m))
@@ -539,28 +747,122 @@ int rootfs_pivot(const struct rootfs_context *ctx, struct berth_error *err)
 
 /* ---- rootfs_finalize ----------------------------------------------------- */
 
-/* A missing path is skipped; a file is covered by /dev/null, a directory
- * by an empty read-only tmpfs. */
-static int mask_path(const char *path, struct berth_error *err)
+/* maskedPaths and readonlyPaths act on paths the container's tree holds,
+ * after pivot_root: each is resolved once inside the root, and every mount
+ * acts on the fd resolved, named through berth's own procfs (procfs.h), not
+ * through the container's /proc/self/fd, which a volume could fake. */
+
+static const char *file_kind(mode_t mode)
 {
-        if (mount("/dev/null", path, NULL, MS_BIND, NULL) == 0 || errno == ENOENT)
-                return 0;
-        if (errno != ENOTDIR)
-                return berth_error_errno(err, errno, "mask %s", path);
-        if (mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-                return berth_error_errno(err, errno, "mask %s", path);
-        return 0;
+        if (S_ISLNK(mode))
+                return "a symlink";
+        if (S_ISREG(mode))
+                return "a regular file";
+        if (S_ISDIR(mode))
+                return "a directory";
+        if (S_ISCHR(mode))
+                return "another character device";
+        return "a special file";
 }
 
-/* Bind onto itself, then read-only, keeping the flags it had (nosuid ...). */
-static int readonly_path(const char *path, struct berth_error *err)
+/* Files are masked by binding the container's /dev/null over them: it is
+ * opened with no symlink followed and must be the null device, character
+ * device 1:3, wherever it is (berth's /dev tmpfs, the host's bound in a
+ * user namespace, a bind-mounted /dev).  A /dev/null the container swapped
+ * for a symlink or another file, through a shared /dev or a racing process
+ * (CVE-2025-31133), would turn the mask into a bind of that file, say a
+ * writable /proc/sys/kernel/core_pattern: berth refuses instead. */
+static int open_dev_null(int rootfd, struct berth_error *err)
 {
-        if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
-                return errno == ENOENT ? 0 : berth_error_errno(err, errno, "bind %s onto itself", path);
-        int r = change_mount_flags(AT_FDCWD, path, true, MS_RDONLY, 0);
-        if (r < 0)
+        _cleanup_close_ int dev = openat(rootfd, "dev", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dev < 0)
+                return berth_error_errno(err, errno, "open /dev to mask files with /dev/null");
+        _cleanup_close_ int fd = openat(dev, "null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return berth_error_errno(err, errno, "open /dev/null to mask files with it");
+        struct stat st;
+        if (fstat(fd, &st) < 0)
+                return berth_error_errno(err, errno, "stat /dev/null");
+        if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+                return berth_error_new(err, EPERM, "/dev/null in the container is %s, not the null "
+                                       "device: refusing to mask files with it", file_kind(st.st_mode));
+        return steal_fd(&fd);
+}
+
+/* Open a masked or read-only path; 0 with *fd = -1 when it does not exist
+ * (the spec lets a runtime skip those). */
+static int open_listed_path(int rootfd, const char *path, int *fd, struct berth_error *err)
+{
+        *fd = path_open_in_root(rootfd, path, PATH_CREATE_NONE, err);
+        if (*fd == -ENOENT) {
+                berth_error_clear(err);
+                return 0;
+        }
+        return *fd < 0 ? *fd : 0;
+}
+
+/* A file is covered by /dev/null (opened on first need into *null_fd), a
+ * directory by an empty read-only tmpfs. */
+static int mask_path(int rootfd, const char *path, int *null_fd, struct berth_error *err)
+{
+        _cleanup_close_ int target = -1;
+        int r = open_listed_path(rootfd, path, &target, err);
+        if (r < 0 || target < 0)
+                return r;
+        struct stat st;
+        if (fstat(target, &st) < 0)
+                return berth_error_errno(err, errno, "mask %s", path);
+        _cleanup_free_ char *what = xasprintf("mask %s", path);
+        if (S_ISDIR(st.st_mode))
+                return procfs_mount_on_fd(what, "tmpfs", target,
+                                          MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err);
+        if (*null_fd < 0 && (*null_fd = open_dev_null(rootfd, err)) < 0)
+                return *null_fd;
+        return procfs_bind_fd(what, *null_fd, target, 0, err);
+}
+
+/* The mount on top of `fd` read-only, its other flags kept: mount_setattr,
+ * or before Linux 5.12 a remount that restates them. */
+static int make_mount_readonly(int fd, const char *path, struct berth_error *err)
+{
+        int r = sys_mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, MOUNT_ATTR_RDONLY, 0);
+        if (r == 0)
+                return 0;
+        if (r != -ENOSYS)
                 return berth_error_errno(err, -r, "make %s read-only", path);
-        return 0;
+        struct statvfs sv;
+        if (fstatvfs(fd, &sv) < 0)
+                return berth_error_errno(err, errno, "make %s read-only: statvfs", path);
+        unsigned long keep = sv.f_flag & STATVFS_MOUNT_FLAGS;
+        _cleanup_free_ char *what = xasprintf("make %s read-only", path);
+        return procfs_mount_on_fd(what, NULL, fd, MS_BIND | MS_REMOUNT | MS_RDONLY | keep, NULL, err);
+}
+
+static bool same_file(int a, int b)
+{
+        struct stat sa, sb;
+        return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* Bind onto itself, then read-only, keeping the flags it had (nosuid ...).
+ * The new bind is found by resolving the path again, and must be the file
+ * that was bound. */
+static int readonly_path(int rootfd, const char *path, struct berth_error *err)
+{
+        _cleanup_close_ int fd = -1;
+        int r = open_listed_path(rootfd, path, &fd, err);
+        if (r < 0 || fd < 0)
+                return r;
+        _cleanup_free_ char *what = xasprintf("bind %s onto itself", path);
+        r = procfs_bind_fd(what, fd, fd, MS_REC, err);
+        if (r < 0)
+                return r;
+        _cleanup_close_ int bound = path_open_in_root(rootfd, path, PATH_CREATE_NONE, err);
+        if (bound < 0)
+                return bound;
+        if (!same_file(fd, bound))
+                return berth_error_new(err, EBUSY, "%s changed while being made read-only", path);
+        return make_mount_readonly(bound, path, err);
 }
 
 static int remount_readonly(const char *path, struct berth_error *err)
@@ -584,11 +886,15 @@ int rootfs_finalize(const struct rootfs_context *ctx, struct berth_error *err)
         const struct oci_config *cfg = ctx->cfg;
         const struct oci_linux *l = &cfg->linux_;
         int r;
+        _cleanup_close_ int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (rootfd < 0)
+                return berth_error_errno(err, errno, "open the container's /");
         for (size_t i = 0; l->readonly_paths && l->readonly_paths[i]; i++)
-                if ((r = readonly_path(l->readonly_paths[i], err)) < 0)
+                if ((r = readonly_path(rootfd, l->readonly_paths[i], err)) < 0)
                         return berth_error_prefix(err, "config.json: /linux/readonlyPaths/%zu", i);
+        _cleanup_close_ int null_fd = -1;
         for (size_t i = 0; l->masked_paths && l->masked_paths[i]; i++)
-                if ((r = mask_path(l->masked_paths[i], err)) < 0)
+                if ((r = mask_path(rootfd, l->masked_paths[i], &null_fd, err)) < 0)
                         return berth_error_prefix(err, "config.json: /linux/maskedPaths/%zu", i);
         if (dev_needs_readonly(cfg) && (r = remount_readonly("/dev", err)) < 0)
                 return r;

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "common/error.h"
+#include "namespaces/idmapped_mount.h"
 #include "oci/config.h"
 
 struct rootfs_context {
@@ -13,6 +14,9 @@ struct rootfs_context {
         const char *bundle;    /* absolute bundle path: relative mount sources resolve here */
         bool no_pivot;         /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
         bool in_user_ns;       /* devices are bind mounted from the host instead of mknod */
+        /* Idmapped bind mounts berth prepared, by index in mounts[] (see
+         * namespaces/idmapped_mount.h); NULL when there are none. */
+        const struct idmapped_trees *idmapped;
 };
 
 /* Before pivot_root: make the host's mounts invisible to propagation, bind

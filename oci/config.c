@@ -113,10 +113,8 @@ static int parse_mount(struct json_cursor *c, const json_t *v, struct oci_mount 
         if ((r = json_member_string(c, v, "type", 0, &m->type)) < 0 ||
             (r = json_member_string(c, v, "source", 0, &m->source)) < 0 ||
             (r = parse_mount_options(c, v, m)) < 0 ||
-            (r = PARSE_MEMBER_ARRAY(c, v, "uidMappings", m->uid_mappings, m->n_uid_mappings,
-                                    config_parse_id_mapping)) < 0 ||
-            (r = PARSE_MEMBER_ARRAY(c, v, "gidMappings", m->gid_mappings, m->n_gid_mappings,
-                                    config_parse_id_mapping)) < 0)
+            (r = config_parse_id_mappings(c, v, "uidMappings", &m->uid_mappings, &m->n_uid_mappings)) < 0 ||
+            (r = config_parse_id_mappings(c, v, "gidMappings", &m->gid_mappings, &m->n_gid_mappings)) < 0)
                 return r;
         /* The spec: uidMappings MUST come with gidMappings and vice versa. */
         if (!m->uid_mappings != !m->gid_mappings)
@@ -164,8 +162,11 @@ static int parse_hooks(struct json_cursor *c, const json_t *obj, struct oci_hook
                 { "poststop", &h->poststop },
         };
         for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
-                int r = PARSE_MEMBER_ARRAY(c, obj, lists[i].name, lists[i].list->hooks,
-                                           lists[i].list->n, parse_hook);
+                int r = config_check_array_size(c, obj, lists[i].name, CONFIG_MAX_ACTIONS);
+                if (r < 0)
+                        return r;
+                r = PARSE_MEMBER_ARRAY(c, obj, lists[i].name, lists[i].list->hooks,
+                                       lists[i].list->n, parse_hook);
                 if (r < 0)
                         return r;
         }
@@ -232,6 +233,9 @@ static int parse_document(struct json_cursor *c, const json_t *doc, struct oci_c
             (r = json_member_string(c, doc, "hostname", 0, &cfg->hostname)) < 0 ||
             (r = json_member_string(c, doc, "domainname", 0, &cfg->domainname)) < 0)
                 return r;
+        r = config_check_array_size(c, doc, "mounts", CONFIG_MAX_ACTIONS);
+        if (r < 0)
+                return r;
         r = PARSE_MEMBER_ARRAY(c, doc, "mounts", cfg->mounts, cfg->n_mounts, parse_mount);
         if (r < 0)
                 return r;
@@ -244,8 +248,17 @@ static int parse_document(struct json_cursor *c, const json_t *doc, struct oci_c
 
 /* ---- checks across properties ---------------------------------------------------- */
 
+/* The kernel's limit for both names (__NEW_UTS_LEN). */
+#define UTS_NAME_MAX 64
+
 static int check_uts(struct json_cursor *c, const struct oci_config *cfg)
 {
+        if (cfg->hostname && strlen(cfg->hostname) > UTS_NAME_MAX)
+                return json_cursor_error_at(c, "/hostname", "%zu bytes, the kernel takes at most %d",
+                                            strlen(cfg->hostname), UTS_NAME_MAX);
+        if (cfg->domainname && strlen(cfg->domainname) > UTS_NAME_MAX)
+                return json_cursor_error_at(c, "/domainname", "%zu bytes, the kernel takes at most %d",
+                                            strlen(cfg->domainname), UTS_NAME_MAX);
         /* Without a uts namespace of its own the container would rename the host. */
         if (oci_config_namespace(cfg, OCI_NS_UTS))
                 return 0;
@@ -287,6 +300,24 @@ static int check_user_namespace(struct json_cursor *c, const struct oci_config *
         return 0;
 }
 
+/* An idmapping is applied to a clone of an existing mount (open_tree), so
+ * only bind mounts can have one, as in runc; mappings alone ask for it
+ * too (runc's tests give them without "idmap"). */
+static int check_idmapped_mounts(struct json_cursor *c, const struct oci_config *cfg)
+{
+        for (size_t i = 0; i < cfg->n_mounts; i++) {
+                const struct oci_mount *m = &cfg->mounts[i];
+                bool bind = m->parsed.bind || (m->type && strcmp(m->type, "bind") == 0);
+                if (bind || (!m->parsed.idmap && !m->n_uid_mappings))
+                        continue;
+                char at[64];
+                snprintf(at, sizeof(at), "/mounts/%zu", i);
+                return json_cursor_error_at(c, at,
+                                            "an idmapped mount must be a bind mount (\"bind\" or \"rbind\")");
+        }
+        return 0;
+}
+
 static bool has_time_offsets(const struct oci_linux *l)
 {
         return l->time_monotonic.present || l->time_boottime.present;
@@ -315,6 +346,7 @@ static int check_document(struct json_cursor *c, const struct oci_config *cfg)
 {
         int r;
         if ((r = check_uts(c, cfg)) < 0 || (r = check_user_namespace(c, cfg)) < 0 ||
+            (r = check_idmapped_mounts(c, cfg)) < 0 ||
             (r = check_other_namespaces(c, cfg)) < 0)
                 return r;
         return 0;
@@ -325,6 +357,9 @@ static int check_document(struct json_cursor *c, const struct oci_config *cfg)
 int oci_config_parse_data(const char *data, size_t len, const char *name, struct oci_config **out,
                           struct berth_error *err)
 {
+        if (len > OCI_CONFIG_MAX_BYTES)
+                return berth_error_new(err, EFBIG, "%s: %zu bytes, more than the %zu berth reads",
+                                       name, len, OCI_CONFIG_MAX_BYTES);
         _cleanup_json_ json_t *root = NULL;
         int r = json_parse_object(data, len, name, &root, err);
         if (r < 0)
@@ -343,7 +378,7 @@ int oci_config_load(const char *bundle, struct oci_config **out, struct berth_er
         _cleanup_free_ char *path = xasprintf("%s/config.json", bundle);
         _cleanup_free_ char *data = NULL;
         size_t len;
-        int r = read_file_at(AT_FDCWD, path, &data, &len, err);
+        int r = read_file_at_max(AT_FDCWD, path, OCI_CONFIG_MAX_BYTES, &data, &len, err);
         if (r < 0)
                 return berth_error_prefix(err, "config.json");
         return oci_config_parse_data(data, len, "config.json", out, err);

@@ -105,6 +105,7 @@ struct mount_options {
         bool bind;                 /* "bind" or "rbind" */
         bool recursive_bind;       /* "rbind" */
         bool idmap;                /* "idmap" / "ridmap" */
+        bool recursive_idmap;      /* "ridmap": the mapping covers submounts too */
         bool copy_symlink;         /* crun's "copy-symlink" */
         char *data;                /* options unknown to mount flags, joined by ',' (fs data) */
 };
@@ -249,6 +250,12 @@ struct oci_config {
         bool has_linux;
         struct oci_linux linux_;
 };
+
+/* The largest config.json berth reads: 4 MiB, 200 times a Podman config
+ * with its seccomp profile and twice what execve(2) takes for args and env
+ * under the default 8 MiB stack limit; parsing a hostile one of that size
+ * stays under ~350 MB (jansson's objects cost ~80 bytes per input byte). */
+#define OCI_CONFIG_MAX_BYTES ((size_t) 4 << 20)
 
 /* Parse config.json text.  `name` is how errors name the document
  * ("config.json").  Syntax errors carry line and column; every other error

@@ -1,6 +1,7 @@
 /* config.json "linux": namespaces, id mappings, time offsets, devices,
  * paths, sysctl, personality, Intel RDT, network devices and the NUMA
  * memory policy.  linux.resources and linux.seccomp have their own files. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +54,7 @@ static int check_namespaces_unique(struct json_cursor *c, const struct oci_linux
 
 /* ---- id mappings (also used by mounts) ------------------------------------- */
 
-int config_parse_id_mapping(struct json_cursor *c, const json_t *v, struct oci_id_mapping *m)
+static int parse_id_mapping(struct json_cursor *c, const json_t *v, struct oci_id_mapping *m)
 {
         if (json_expect_object(c, v) < 0)
                 return -EINVAL;
@@ -69,6 +70,61 @@ int config_parse_id_mapping(struct json_cursor *c, const json_t *v, struct oci_i
             (uint64_t) m->host_id + m->size > UINT64_C(1) << 32)
                 return json_cursor_error_member(c, "size", "the range runs past id 4294967295");
         return 0;
+}
+
+#define ID_MAP_MAX_RANGES 340
+
+static bool ranges_overlap(uint32_t a, uint32_t b, uint32_t size_a, uint32_t size_b)
+{
+        return (uint64_t) a < (uint64_t) b + size_b && (uint64_t) b < (uint64_t) a + size_a;
+}
+
+/* Entry i against an earlier entry j, at the cursor's array. */
+static int check_no_overlap(struct json_cursor *c, const struct oci_id_mapping *maps, size_t i, size_t j)
+{
+        const struct oci_id_mapping *a = &maps[i], *b = &maps[j];
+        const char *side = NULL;
+        uint32_t first_a = 0, first_b = 0;
+        if (ranges_overlap(a->container_id, b->container_id, a->size, b->size))
+                side = "containerID", first_a = a->container_id, first_b = b->container_id;
+        else if (ranges_overlap(a->host_id, b->host_id, a->size, b->size))
+                side = "hostID", first_a = a->host_id, first_b = b->host_id;
+        if (!side)
+                return 0;
+        size_t mark = json_cursor_enter_index(c, i);
+        int r = json_cursor_error(c, "%s range %" PRIu32 "-%" PRIu32 " overlaps entry %zu's (%" PRIu32 "-%" PRIu32 ")",
+                                  side, first_a, first_a + (a->size - 1), j, first_b, first_b + (b->size - 1));
+        json_cursor_leave(c, mark);
+        return r;
+}
+
+/* The kernel refuses a map whose ranges overlap on either side (each id
+ * must map to exactly one id the other way), and one of more than 340
+ * lines (UID_GID_MAP_MAX_EXTENTS, Linux 4.15; 5 before). */
+static int check_id_mapping_list(struct json_cursor *c, const struct oci_id_mapping *maps, size_t n)
+{
+        if (n > ID_MAP_MAX_RANGES)
+                return json_cursor_error(c, "at most %d ranges (the kernel's limit), got %zu",
+                                         ID_MAP_MAX_RANGES, n);
+        for (size_t i = 0; i < n; i++)
+                for (size_t j = 0; j < i; j++) {
+                        int r = check_no_overlap(c, maps, i, j);
+                        if (r < 0)
+                                return r;
+                }
+        return 0;
+}
+
+int config_parse_id_mappings(struct json_cursor *c, const json_t *obj, const char *key,
+                             struct oci_id_mapping **maps, size_t *n)
+{
+        int r = PARSE_MEMBER_ARRAY(c, obj, key, *maps, *n, parse_id_mapping);
+        if (r < 0 || !*maps)
+                return r;
+        size_t mark = json_cursor_enter_key(c, key);
+        r = check_id_mapping_list(c, *maps, *n);
+        json_cursor_leave(c, mark);
+        return r;
 }
 
 /* ---- timeOffsets ------------------------------------------------------------ */
@@ -172,7 +228,10 @@ static int parse_device(struct json_cursor *c, const json_t *v, struct oci_devic
 /* maskedPaths / readonlyPaths: each MUST be absolute. */
 static int parse_path_list(struct json_cursor *c, const json_t *obj, const char *key, char ***out)
 {
-        int r = json_member_strv(c, obj, key, 0, out);
+        int r = config_check_array_size(c, obj, key, CONFIG_MAX_ACTIONS);
+        if (r < 0)
+                return r;
+        r = json_member_strv(c, obj, key, 0, out);
         if (r <= 0)
                 return r;
         for (size_t i = 0; (*out)[i]; i++) {
@@ -428,10 +487,9 @@ static int parse_isolation(struct json_cursor *c, const json_t *obj, struct oci_
                                    parse_namespace);
         if (r < 0 || (r = check_namespaces_unique(c, l)) < 0)
                 return r;
-        if ((r = PARSE_MEMBER_ARRAY(c, obj, "uidMappings", l->uid_mappings, l->n_uid_mappings,
-                                    config_parse_id_mapping)) < 0 ||
-            (r = PARSE_MEMBER_ARRAY(c, obj, "gidMappings", l->gid_mappings, l->n_gid_mappings,
-                                    config_parse_id_mapping)) < 0 ||
+        if ((r = config_parse_id_mappings(c, obj, "uidMappings", &l->uid_mappings, &l->n_uid_mappings)) < 0 ||
+            (r = config_parse_id_mappings(c, obj, "gidMappings", &l->gid_mappings, &l->n_gid_mappings)) < 0 ||
+            (r = config_check_array_size(c, obj, "devices", CONFIG_MAX_ACTIONS)) < 0 ||
             (r = PARSE_MEMBER_ARRAY(c, obj, "devices", l->devices, l->n_devices, parse_device)) < 0)
                 return r;
         if ((r = json_member_string(c, obj, "cgroupsPath", 0, &l->cgroups_path)) < 0 ||

@@ -64,6 +64,26 @@
                 ro_ < 0 ? ro_ : 0;                                          \
         })
 
+/* The most entries berth takes in an array it acts on once per entry
+ * (mounts, linux.devices, maskedPaths, readonlyPaths, each hook list): far
+ * above real configs (Podman's has about ten mounts), low enough that a
+ * hostile one cannot keep create busy for minutes (each mount stacked on
+ * a destination costs the kernel a walk through the ones below it). */
+#define CONFIG_MAX_ACTIONS 4096
+
+/* -EINVAL naming `key` when the array member `key` of `obj` has more than
+ * `max` entries, checked before any of them is read; 0 otherwise (absent,
+ * or not an array: its reader says so). */
+static inline int config_check_array_size(struct json_cursor *c, const json_t *obj,
+                                          const char *key, size_t max)
+{
+        const json_t *a = json_object_get(obj, key);
+        if (!json_is_array(a) || json_array_size(a) <= max)
+                return 0;
+        return json_cursor_error_member(c, key, "%zu entries, berth takes at most %zu",
+                                        json_array_size(a), max);
+}
+
 struct name_value {
         const char *name;
         long value;
@@ -104,7 +124,11 @@ int config_parse_process(struct json_cursor *c, const json_t *obj, struct oci_pr
 void config_process_release(struct oci_process *p);
 
 /* config_linux.c */
-int config_parse_id_mapping(struct json_cursor *c, const json_t *v, struct oci_id_mapping *m);
+/* The optional array member `key` of `obj` (uidMappings, gidMappings), each
+ * range checked, then the list as the kernel takes it (no overlaps, at most
+ * 340 ranges). */
+int config_parse_id_mappings(struct json_cursor *c, const json_t *obj, const char *key,
+                             struct oci_id_mapping **maps, size_t *n);
 int config_parse_linux(struct json_cursor *c, const json_t *obj, struct oci_linux *l);
 void config_linux_release(struct oci_linux *l);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "common/cleanup.h"
 #include "common/log.h"
@@ -98,6 +99,10 @@ static int parse_user(struct json_cursor *c, const json_t *obj, struct oci_user 
                         c, "umask", "expected a umask from 0 to 511 (0777), got %u", umask);
         u->has_umask = r > 0;
         u->umask = umask;
+        /* setgroups(2) takes at most NGROUPS_MAX (65536) groups. */
+        r = config_check_array_size(c, obj, "additionalGids", 65536);
+        if (r < 0)
+                return r;
         r = PARSE_MEMBER_ARRAY(c, obj, "additionalGids", u->additional_gids, u->n_additional_gids,
                                parse_gid);
         if (r < 0)
@@ -275,6 +280,43 @@ static int parse_identity(struct json_cursor *c, const json_t *obj, struct oci_p
         return 0;
 }
 
+/* execve(2) refuses (E2BIG) a string longer than MAX_ARG_STRLEN (32 pages)
+ * and, whatever the stack limit, more than 6 MiB (3/4 of _STK_LIM) of
+ * strings and pointers (Linux fs/exec.c): refused here, so create fails
+ * rather than start.  A lower stack limit lowers the total further; the
+ * kernel then says so at start. */
+#define EXEC_TOTAL_MAX ((size_t) 6 << 20)
+
+static int check_exec_strings(struct json_cursor *c, const char *key, char *const *strv,
+                              size_t *total)
+{
+        size_t string_max = 32 * (size_t) sysconf(_SC_PAGESIZE);
+        for (size_t i = 0; strv && strv[i]; i++) {
+                size_t len = strlen(strv[i]) + 1;
+                if (len > string_max) {
+                        json_cursor_enter_key(c, key);
+                        json_cursor_enter_index(c, i);
+                        return json_cursor_error(c, "%zu bytes, execve(2) takes at most %zu per string",
+                                                 len, string_max);
+                }
+                *total += len + sizeof(char *);
+        }
+        return 0;
+}
+
+static int check_exec_size(struct json_cursor *c, const struct oci_process *p)
+{
+        size_t total = 0;
+        int r;
+        if ((r = check_exec_strings(c, "args", p->args, &total)) < 0 ||
+            (r = check_exec_strings(c, "env", p->env, &total)) < 0)
+                return r;
+        if (total > EXEC_TOTAL_MAX)
+                return json_cursor_error(c, "args and env take %zu bytes with their pointers, "
+                                         "execve(2) takes at most %zu", total, EXEC_TOTAL_MAX);
+        return 0;
+}
+
 static int parse_program(struct json_cursor *c, const json_t *obj, struct oci_process *p)
 {
         int r = json_member_bool(c, obj, "terminal", 0, &p->terminal);
@@ -295,6 +337,9 @@ static int parse_program(struct json_cursor *c, const json_t *obj, struct oci_pr
                 return r;
         if (!p->args[0])
                 return json_cursor_error_member(c, "args", "must contain at least one entry");
+        r = check_exec_size(c, p);
+        if (r < 0)
+                return r;
         r = json_member_string(c, obj, "commandLine", 0, &p->command_line);
         return r < 0 ? r : 0;
 }

@@ -407,6 +407,9 @@ void config_resources_release(struct oci_resources *res)
 int oci_resources_parse_data(const char *data, size_t len, const char *name, struct oci_resources *out,
                              struct berth_error *err)
 {
+        if (len > OCI_CONFIG_MAX_BYTES)
+                return berth_error_new(err, EFBIG, "%s: %zu bytes, more than the %zu berth reads",
+                                       name, len, OCI_CONFIG_MAX_BYTES);
         _cleanup_json_ json_t *root = NULL;
         int r = json_parse_object(data, len, name, &root, err);
         if (r < 0)

@@ -183,7 +183,10 @@ static json_t *linux_features(void)
         json_object_set_new(l, "memoryPolicy",
                             json_pack("{s:o, s:o}", "modes", STRING_ARRAY(mpol_modes), "flags",
                                       STRING_ARRAY(mpol_flags)));
-        json_object_set_new(l, "mountExtensions", json_pack("{s:o}", "idmap", enabled(false)));
+        /* namespaces/idmapped_mount.c: bind mounts with "idmap", "ridmap"
+         * and mounts[].uidMappings/gidMappings (Linux 5.12 and a
+         * filesystem that allows it, which `berth check` reports). */
+        json_object_set_new(l, "mountExtensions", json_pack("{s:o}", "idmap", enabled(true)));
         json_object_set_new(l, "netDevices", enabled(true));
         return l;
 }

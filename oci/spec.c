@@ -82,9 +82,28 @@ static json_t *find_mount(json_t *mounts, const char *dest)
         return NULL;
 }
 
-/* What an unprivileged user can do: map only itself, keep the host's
- * network, bind /sys (a new sysfs needs a network namespace owned by the
- * user namespace) and leave cgroups alone. */
+/* Ids in mount options (devpts's gid=5, the tty group) are not mapped in
+ * a user namespace that maps only the caller: runc drops every uid= and
+ * gid= option, and so does berth. */
+static void drop_id_options(json_t *mounts)
+{
+        size_t i;
+        json_t *m;
+        json_array_foreach(mounts, i, m) {
+                json_t *options = json_object_get(m, "options");
+                for (size_t o = json_array_size(options); o > 0; o--) {
+                        const char *opt = json_string_value(json_array_get(options, o - 1));
+                        if (opt && (strncmp(opt, "uid=", 4) == 0 || strncmp(opt, "gid=", 4) == 0))
+                                json_array_remove(options, o - 1);
+                }
+        }
+}
+
+/* What an unprivileged user can do, as runc's `spec --rootless` has it:
+ * map only itself, keep the host's network, bind the host's /sys (a new
+ * sysfs needs a network namespace owned by the user namespace; berth makes
+ * every mount below it read-only too) and ask for no cgroup limits, which
+ * need a cgroup delegated to the user. */
 static void make_rootless(json_t *cfg)
 {
         /* A new "linux" object, so the mappings come first as in runc's. */
@@ -112,9 +131,7 @@ static void make_rootless(json_t *cfg)
         json_object_set_new(
                 sys, "options",
                 json_pack("[s, s, s, s, s]", "rbind", "nosuid", "noexec", "nodev", "ro"));
-        /* gid 5 (tty) is not mapped in the user namespace. */
-        json_t *pts = find_mount(mounts, "/dev/pts");
-        json_array_remove(json_object_get(pts, "options"), 5);
+        drop_id_options(mounts);
 }
 
 int oci_spec_default(bool rootless, char **json, struct berth_error *err)

@@ -122,7 +122,9 @@ static int parse_private(struct json_cursor *c, const json_t *root, struct oci_s
         size_t mark = json_cursor_enter_key(c, "berth");
         uint64_t start_time = 0;
         uint32_t owner = 0;
-        if ((r = json_member_u64(c, b, "pidStartTime", 0, UINT64_MAX, &start_time)) < 0 ||
+        /* jansson writes integers as int64: above INT64_MAX, what
+         * oci_state_emit_private() wrote would not read back. */
+        if ((r = json_member_u64(c, b, "pidStartTime", 0, INT64_MAX, &start_time)) < 0 ||
             (r = json_member_string(c, b, "cgroupPath", 0, &st->cgroup_path)) < 0 ||
             (r = json_member_string(c, b, "systemdUnit", 0, &st->systemd_unit)) < 0 ||
             (r = json_member_u32(c, b, "owner", 0, &owner)) < 0)

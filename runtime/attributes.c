@@ -20,6 +20,7 @@
 
 #include "common/cleanup.h"
 #include "common/util.h"
+#include "namespaces/procfs.h"
 
 /* ---- id lists ("0-3,7") ------------------------------------------------------ */
 
@@ -455,44 +456,60 @@ static bool label_set(const char *label)
         return label && *label;
 }
 
-/* The files the labels go through.  AppArmor has its own directory since
- * Linux 5.1 (LSM stacking); /proc/thread-self/attr/exec is the older,
- * shared interface, which is SELinux's own. */
+/* The files the labels go through, below berth's own procfs
+ * (namespaces/procfs.h).  AppArmor has its own directory since Linux 5.1
+ * (LSM stacking); thread-self/attr/exec is the older, shared interface,
+ * which is SELinux's own. */
 static const char *apparmor_exec_attr(void)
 {
-        if (access("/proc/thread-self/attr/apparmor/exec", F_OK) == 0)
-                return "/proc/thread-self/attr/apparmor/exec";
-        return "/proc/thread-self/attr/exec";
+        struct berth_error ignored;
+        _cleanup_close_ int dir = procfs_open("thread-self/attr/apparmor", O_PATH | O_DIRECTORY, &ignored);
+        return dir >= 0 ? "thread-self/attr/apparmor/exec" : "thread-self/attr/exec";
 }
 
-#define SELINUX_EXEC_ATTR "/proc/thread-self/attr/exec"
+#define SELINUX_EXEC_ATTR "thread-self/attr/exec"
 
-/* Open an attr file of the container's /proc for writing.  It must be on
- * procfs: a rootfs could otherwise put a file of its own there and have
- * the label silently not apply (CVE-2019-16884). */
-static int open_proc_attr(const char *path, int *fd_out, struct berth_error *err)
+/* An attr file the label goes to: opened by check_label_files while the
+ * init may still open berth's procfs (before the identity change, which
+ * closes it: procfs.h), kept, and written right before execve.  A task may
+ * only write its own attr files; this is the thread that opened it. */
+struct label_attr {
+        const char *path;      /* below the procfs root; NULL: AppArmor's, found on open */
+        int fd;
+};
+
+static struct label_attr apparmor_attr = { NULL, -1 };
+static struct label_attr selinux_attr = { SELINUX_EXEC_ATTR, -1 };
+
+/* Never through the container's /proc: a volume over it (CVE-2019-16884), a
+ * /proc that is a symlink to a mount of the image's (CVE-2023-28642), or
+ * another procfs file bound over the attr file (CVE-2025-52881) would each
+ * take the label, and the process would run unconfined.  procfs_open also
+ * checks the file is on procfs. */
+static int open_label_attr(struct label_attr *a, struct berth_error *err)
 {
-        _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (a->fd >= 0)
+                return 0;
+        if (!a->path)
+                a->path = apparmor_exec_attr();
+        int fd = procfs_open(a->path, O_WRONLY, err);
         if (fd < 0)
-                return berth_error_errno(err, errno, "open %s", path);
-        struct statfs sfs;
-        if (fstatfs(fd, &sfs) < 0)
-                return berth_error_errno(err, errno, "statfs %s", path);
-        if (sfs.f_type != PROC_SUPER_MAGIC)
-                return berth_error_new(err, EPERM, "%s is not on a procfs: the label would not apply",
-                                       path);
-        *fd_out = steal_fd(&fd);
+                return fd;
+        a->fd = fd;
         return 0;
 }
 
-static int write_proc_attr(const char *path, const char *value, struct berth_error *err)
+static int write_label_attr(struct label_attr *a, const char *value, struct berth_error *err)
 {
-        _cleanup_close_ int fd = -1;
-        int r = open_proc_attr(path, &fd, err);
+        int r = open_label_attr(a, err);
         if (r < 0)
                 return r;
-        if (write(fd, value, strlen(value)) < 0)
-                return berth_error_errno(err, errno, "write \"%s\" to %s", value, path);
+        ssize_t n = write(a->fd, value, strlen(value));
+        int e = errno;
+        close(a->fd);
+        a->fd = -1;
+        if (n < 0)
+                return berth_error_errno(err, e, "write \"%s\" to /proc/%s", value, a->path);
         return 0;
 }
 
@@ -521,14 +538,14 @@ static int validate_labels(const struct oci_config *cfg, struct berth_error *err
         return 0;
 }
 
-/* Before start, in the container's /proc: the files the labels will be
- * written to exist and are procfs, so a problem fails create, not start. */
+/* Before start, while still privileged: the files the labels will be
+ * written to are opened now, so a problem fails create, not start, and
+ * they are kept for the write (berth's procfs is gone by then). */
 static int check_label_files(const struct oci_process *p, struct berth_error *err)
 {
-        _cleanup_close_ int aa = -1, se = -1;
-        if (label_set(p->apparmor_profile) && open_proc_attr(apparmor_exec_attr(), &aa, err) < 0)
+        if (label_set(p->apparmor_profile) && open_label_attr(&apparmor_attr, err) < 0)
                 return berth_error_prefix(err, "config.json: /process/apparmorProfile");
-        if (label_set(p->selinux_label) && open_proc_attr(SELINUX_EXEC_ATTR, &se, err) < 0)
+        if (label_set(p->selinux_label) && open_label_attr(&selinux_attr, err) < 0)
                 return berth_error_prefix(err, "config.json: /process/selinuxLabel");
         return 0;
 }
@@ -584,12 +601,12 @@ int attributes_apply_exec_labels(const struct oci_config *cfg, struct berth_erro
         const struct oci_process *p = &cfg->process;
         if (label_set(p->apparmor_profile)) {
                 _cleanup_free_ char *value = xasprintf("exec %s", p->apparmor_profile);
-                int r = write_proc_attr(apparmor_exec_attr(), value, err);
+                int r = write_label_attr(&apparmor_attr, value, err);
                 if (r < 0)
                         return berth_error_prefix(err, "config.json: /process/apparmorProfile");
         }
         if (label_set(p->selinux_label)) {
-                int r = write_proc_attr(SELINUX_EXEC_ATTR, p->selinux_label, err);
+                int r = write_label_attr(&selinux_attr, p->selinux_label, err);
                 if (r < 0)
                         return berth_error_prefix(err, "config.json: /process/selinuxLabel");
         }

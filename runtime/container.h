@@ -18,6 +18,7 @@ struct container_options {
         bool detach;                 /* run --detach */
         bool keep;                   /* run --keep */
         bool systemd_cgroup;         /* --systemd-cgroup */
+        bool rootless;               /* --rootless, resolved: tolerate a cgroup not delegated */
 };
 
 /* Everything set up; the container's init waits on exec.fifo for start. */

@@ -25,6 +25,7 @@
 
 #include "common/cleanup.h"
 #include "common/util.h"
+#include "namespaces/idmapped_mount.h"
 
 /* Syscall numbers are the same on every architecture for these (the
  * unified table, Linux 5.2+), for C libraries that predate them. */
@@ -282,57 +283,6 @@ static void probe_pidfd(struct host_section *s)
 
 /* ---- idmapped mounts --------------------------------------------------------------- */
 
-/* A user namespace to idmap with: a child unshares one, berth maps its
- * root to nobody and opens it; the child then exits and the open
- * descriptor alone keeps the namespace.  Returns the fd or -errno. */
-static int open_probe_userns(void)
-{
-        int ready[2], release[2];
-        if (pipe2(ready, O_CLOEXEC) < 0)
-                return -errno;
-        if (pipe2(release, O_CLOEXEC) < 0) {
-                int e = errno;
-                close(ready[0]);
-                close(ready[1]);
-                return -e;
-        }
-        pid_t pid = fork();
-        int fork_errno = errno;
-        if (pid == 0) {
-                close(ready[0]);
-                close(release[1]);
-                char ok = unshare(CLONE_NEWUSER) == 0;
-                if (write(ready[1], &ok, 1) == 1)
-                        (void) !read(release[0], &ok, 1);   /* until berth has opened the namespace */
-                _exit(0);
-        }
-        _cleanup_close_ int ready_r = ready[0], release_w = release[1];
-        close(ready[1]);
-        close(release[0]);
-        if (pid < 0)
-                return -fork_errno;
-
-        char ok = 0;
-        int fd = -ENOSYS;
-        if (read(ready_r, &ok, 1) == 1 && ok) {
-                struct berth_error ignored = { 0 };
-                _cleanup_free_ char *uid_map = xasprintf("/proc/%d/uid_map", (int) pid);
-                _cleanup_free_ char *gid_map = xasprintf("/proc/%d/gid_map", (int) pid);
-                _cleanup_free_ char *ns = xasprintf("/proc/%d/ns/user", (int) pid);
-                const char *map = "0 65534 1\n";
-                if (write_file_at(AT_FDCWD, uid_map, 0, 0, map, strlen(map), &ignored) < 0 ||
-                    write_file_at(AT_FDCWD, gid_map, 0, 0, map, strlen(map), &ignored) < 0)
-                        fd = berth_error_ret(&ignored);
-                else if ((fd = open(ns, O_RDONLY | O_CLOEXEC)) < 0)
-                        fd = -errno;
-        } else {
-                fd = -EPERM;
-        }
-        close(steal_fd(&release_w));
-        waitpid(pid, NULL, 0);
-        return fd;
-}
-
 /* The filesystem type of the mount at "/", from mountinfo. */
 static char *root_fs_type(void)
 {
@@ -358,10 +308,13 @@ static char *root_fs_type(void)
 static void probe_idmapped_mounts(struct host_section *s)
 {
         _cleanup_free_ char *fstype = root_fs_type();
-        _cleanup_close_ int userns = open_probe_userns();
+        /* Root of a user namespace of its own mapped to nobody. */
+        static const struct oci_id_mapping nobody = { .container_id = 0, .host_id = 65534, .size = 1 };
+        struct berth_error userns_err = { 0 };
+        _cleanup_close_ int userns = idmap_userns_open(&nobody, 1, &nobody, 1, &userns_err);
         if (userns < 0) {
                 struct host_item *it = host_item_add(s, "idmapped_mounts", HOST_UNKNOWN);
-                host_item_set(&it->detail, "no user namespace to test with: %s", strerror(-userns));
+                host_item_set(&it->detail, "no user namespace to test with: %s", userns_err.msg);
                 return;
         }
         _cleanup_close_ int tree = (int) syscall(SYS_open_tree, AT_FDCWD, "/", PROBE_OPEN_TREE_CLONE | O_CLOEXEC);

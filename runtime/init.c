@@ -15,17 +15,15 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/log.h"
 #include "common/util.h"
 #include "namespaces/rootfs.h"
 #include "runtime/attributes.h"
+#include "runtime/fds.h"
 #include "runtime/hooks.h"
 #include "runtime/process.h"
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
-
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
-#endif
 
 static bool init_in_new_user_ns(const struct init_context *ctx)
 {
@@ -67,6 +65,33 @@ static int join_session_keyring(const struct init_context *ctx, struct berth_err
         return 0;
 }
 
+/* Until it execs, the init is berth: its memory holds the whole config and
+ * its /proc/PID files lead to berth's binary and descriptors.  Not dumpable,
+ * those files belong to root and ptrace needs CAP_SYS_PTRACE, so a process
+ * already in a namespace it joins (or one that ptraces its way in, as in
+ * CVE-2016-9962) cannot reach them.  The exec makes the process dumpable
+ * again, as any program is. */
+static void make_undumpable(void)
+{
+        prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+/* In a new user namespace the init's root is not the host's, and the
+ * /proc/self files of a process that is not dumpable belong to the host's
+ * root: the init may not open its own oom_score_adj or timens_offsets.  It
+ * is dumpable again just while it writes them, as runc's init is. */
+static void own_proc_writes_begin(const struct init_context *ctx)
+{
+        if (init_in_new_user_ns(ctx))
+                prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+}
+
+static void own_proc_writes_end(const struct init_context *ctx)
+{
+        if (init_in_new_user_ns(ctx))
+                make_undumpable();
+}
+
 static int setup_namespaces(const struct init_context *ctx, struct berth_error *err)
 {
         int r = ns_join_in_child(ctx->plan, err);
@@ -76,7 +101,9 @@ static int setup_namespaces(const struct init_context *ctx, struct berth_error *
         if (r < 0)
                 return r;
         if (ctx->plan->new_time) {
+                own_proc_writes_begin(ctx);
                 r = ns_enter_new_time(&ctx->cfg->linux_, err);
+                own_proc_writes_end(ctx);
                 if (r < 0)
                         return r;
         }
@@ -144,17 +171,39 @@ static int run_create_hooks(const struct init_context *ctx, const struct init_ho
         return hooks_run(&ctx->cfg->hooks.create_container, "createContainer", hs->creating, false, err);
 }
 
+/* The idmapped mounts' trees berth made, one message each in mounts[]
+ * order (see spawn.c). */
+static int receive_idmapped_trees(const struct init_context *ctx, struct idmapped_trees *trees,
+                                  struct berth_error *err)
+{
+        const struct oci_config *cfg = ctx->cfg;
+        idmapped_trees_init(trees, cfg->n_mounts);
+        for (size_t i = 0; i < cfg->n_mounts; i++) {
+                if (!mount_is_idmapped(&cfg->mounts[i]))
+                        continue;
+                int r = sync_expect_fd(ctx->sync_fd, SYNC_IDMAPPED, &trees->fds[i], err);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 static int setup_rootfs(const struct init_context *ctx, const struct init_hook_state *hs,
                         struct berth_error *err)
 {
+        _cleanup_(idmapped_trees_release) struct idmapped_trees idmapped = { 0 };
+        int r = receive_idmapped_trees(ctx, &idmapped, err);
+        if (r < 0)
+                return r;
         const struct rootfs_context rctx = {
                 .cfg = ctx->cfg,
                 .rootfs = ctx->rootfs,
                 .bundle = ctx->bundle,
                 .no_pivot = ctx->no_pivot,
                 .in_user_ns = init_in_new_user_ns(ctx),
+                .idmapped = &idmapped,
         };
-        int r = rootfs_prepare(&rctx, err);
+        r = rootfs_prepare(&rctx, err);
         if (r < 0)
                 return r;
         r = run_create_hooks(ctx, hs, err);
@@ -209,7 +258,9 @@ static int load_seccomp(const struct init_context *ctx, struct berth_error *err)
 static int setup_process(const struct init_context *ctx, char **exe, struct berth_error *err)
 {
         const struct oci_process *proc = &ctx->cfg->process;
+        own_proc_writes_begin(ctx);
         int r = process_apply_limits(proc, &ctx->cfg->linux_, err);
+        own_proc_writes_end(ctx);
         if (r < 0)
                 return r;
         r = attributes_apply(ctx->cfg, err);
@@ -242,6 +293,9 @@ static int init_setup(const struct init_context *ctx, struct init_hook_state *hs
         int r = sync_expect(ctx->sync_fd, SYNC_GO, err);
         if (r < 0)
                 return r;
+        /* The ids are mapped once berth says go. */
+        if (ctx->unprivileged_maps)
+                make_undumpable();
         r = receive_hook_state(ctx, hs, err);
         if (r < 0)
                 return r;
@@ -298,16 +352,29 @@ static int wait_for_start(const struct init_context *ctx, struct berth_error *er
         return 0;
 }
 
-/* No descriptor of berth's may reach the container process (CVE-2016-9962,
- * CVE-2024-21626): everything past stdio and --preserve-fds closes on exec. */
-static void close_fds_on_exec(int preserve_fds)
+/* First thing in the init: close every descriptor it inherited from berth
+ * but those it needs (see fds.c), so no directory of the host's is open
+ * while the cwd is entered or hooks and the process run. */
+static void close_inherited_fds(const struct init_context *ctx)
 {
-        unsigned first = 3u + (unsigned) (preserve_fds > 0 ? preserve_fds : 0);
-        if (syscall(SYS_close_range, first, ~0u, CLOSE_RANGE_CLOEXEC) == 0)
-                return;
-        long max = sysconf(_SC_OPEN_MAX);
-        for (long fd = first; fd < max; fd++)
-                fcntl((int) fd, F_SETFD, FD_CLOEXEC);
+        int keep[4 + OCI_NS_COUNT];
+        size_t n = 0;
+        keep[n++] = ctx->sync_fd;
+        keep[n++] = ctx->fifo_fd;
+        keep[n++] = ctx->console_fd;
+        keep[n++] = log_file_fd();
+        for (size_t i = 0; i < OCI_NS_COUNT; i++)
+                keep[n++] = ctx->plan->join_fd[i];
+        fds_close_from(3 + (ctx->preserve_fds > 0 ? ctx->preserve_fds : 0), keep, n, 0);
+}
+
+/* Last thing before the exec: only stdio and --preserve-fds go on.  The
+ * sync channel stays, close-on-exec, because its end-of-file tells `berth
+ * run` the exec happened (for poststart); nothing else may be open while
+ * execve resolves the program's path (CVE-2024-21626). */
+static void close_fds_before_exec(const struct init_context *ctx)
+{
+        fds_close_from(3 + (ctx->preserve_fds > 0 ? ctx->preserve_fds : 0), &ctx->sync_fd, 1, 0);
 }
 
 /* After start nobody waits on the sync channel: an error goes to the
@@ -327,6 +394,9 @@ _Noreturn void container_init(const struct init_context *ctx)
         /* berth blocked every signal to forward them; the process gets
          * berth's original mask back. */
         sigprocmask(SIG_SETMASK, &ctx->original_mask, NULL);
+        close_inherited_fds(ctx);
+        if (!ctx->unprivileged_maps)
+                make_undumpable();
 
         if (init_setup(ctx, &hs, &exe, &err) < 0) {
                 sync_send_error(ctx->sync_fd, &err);
@@ -345,7 +415,7 @@ _Noreturn void container_init(const struct init_context *ctx)
                 fail_after_start(&err, 1);
         if (attributes_apply_exec_labels(ctx->cfg, &err) < 0)
                 fail_after_start(&err, 1);
-        close_fds_on_exec(ctx->preserve_fds);
+        close_fds_before_exec(ctx);
         int unused_notify_fd;
         if (seccomp_loads_before_exec(ctx) && seccomp_program_load(ctx->seccomp, &unused_notify_fd, &err) < 0)
                 fail_after_start(&err, 127);

@@ -22,6 +22,10 @@ struct init_context {
         const struct seccomp_program *seccomp; /* NULL: no linux.seccomp */
         bool no_pivot;
         bool no_new_keyring;
+        /* An unprivileged berth writes the init's id mappings (itself or
+         * through newuidmap): until then the init must stay dumpable, or
+         * its /proc files belong to root and the writes are refused. */
+        bool unprivileged_maps;
         sigset_t original_mask;    /* berth's signal mask before it blocked signals */
 };
 

@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,8 @@
 
 #include "common/cleanup.h"
 #include "common/util.h"
+#include "namespaces/procfs.h"
+#include "namespaces/path_resolve.h"
 #include "runtime/capabilities.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -108,21 +111,29 @@ static bool sysctl_path_is_valid(const char *path)
         }
 }
 
+/* Through berth's own procfs (namespaces/procfs.h): the container's
+ * /proc/sys could be a tmpfs, or a file of the host or another procfs file
+ * bound over the parameter, taking the write (CVE-2025-52881).  The value
+ * lands in the container's namespaces all the same: a namespaced parameter
+ * belongs to the namespaces of the process writing it. */
 static int write_sysctl(const struct oci_sysctl *s, struct berth_error *err)
 {
         _cleanup_free_ char *rel = sysctl_key_to_path(s->key);
         if (!sysctl_path_is_valid(rel))
                 return berth_error_new(err, EINVAL,
                                        "not a kernel parameter name (expected e.g. net.ipv4.ip_forward)");
-        _cleanup_free_ char *path = xasprintf("/proc/sys/%s", rel);
-        _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-        if (fd < 0 && errno == ENOENT)
-                return berth_error_new(err, ENOENT, "no such kernel parameter (%s does not exist)", path);
+        _cleanup_free_ char *path = xasprintf("sys/%s", rel);
+        _cleanup_close_ int fd = procfs_open(path, O_WRONLY, err);
+        if (fd == -ENOENT)
+                return berth_error_new(err, ENOENT, "no such kernel parameter (/proc/%s does not exist)", path);
         if (fd < 0)
-                return berth_error_errno(err, errno, "open %s", path);
+                return fd;
+        struct stat st;
+        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+                return berth_error_new(err, EINVAL, "/proc/%s is not a kernel parameter", path);
         ssize_t r = write_all(fd, s->value, strlen(s->value));
         if (r < 0)
-                return berth_error_errno(err, (int) -r, "write \"%s\" to %s", s->value, path);
+                return berth_error_errno(err, (int) -r, "write \"%s\" to /proc/%s", s->value, path);
         return 0;
 }
 
@@ -205,19 +216,22 @@ static int apply_rlimits(const struct oci_process *proc, struct berth_error *err
         return 0;
 }
 
+/* Through berth's own procfs: a file bound over the container's
+ * /proc/self/oom_score_adj, another process's say, would take the write
+ * (CVE-2025-52881). */
 static int apply_oom_score_adj(int value, struct berth_error *err)
 {
         _cleanup_free_ char *text = xasprintf("%d", value);
-        _cleanup_close_ int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+        _cleanup_close_ int fd = procfs_open("self/oom_score_adj", O_WRONLY, err);
         if (fd < 0)
-                return berth_error_errno(err, errno, "config.json: /process/oomScoreAdj: open /proc/self/oom_score_adj");
+                return berth_error_prefix(err, "config.json: /process/oomScoreAdj");
         ssize_t r = write_all(fd, text, strlen(text));
         if (r >= 0)
                 return 0;
         if (r == -EACCES) {
                 _cleanup_free_ char *now = NULL;
                 struct berth_error ignored;
-                if (read_file_at(AT_FDCWD, "/proc/self/oom_score_adj", &now, NULL, &ignored) == 0)
+                if (procfs_read("self/oom_score_adj", &now, &ignored) == 0)
                         now[strcspn(now, "\n")] = '\0';
                 return berth_error_new(err, EACCES,
                                        "config.json: /process/oomScoreAdj: %d is below the current value %s, "
@@ -327,9 +341,44 @@ int process_find_executable(const struct oci_process *proc, char **path, struct 
 
 /* ---- cwd ---------------------------------------------------------------- */
 
-static int cwd_error(const char *cwd, int errnum, struct berth_error *err)
+/* The cwd comes from the image (WORKDIR) as often as from the user, so it
+ * is resolved inside the container's root like a mount destination: no
+ * symlink or ".." leaves it, and no magic link either, so a cwd of
+ * /proc/self/fd/N cannot reach a directory of the host's through a
+ * descriptor (CVE-2024-21626).  A missing cwd is created (0755, owned by
+ * whoever runs this: root before the identity changes), as runc and crun
+ * do. */
+static int open_cwd_in_root(const char *cwd, int *fd, struct berth_error *err)
 {
-        return berth_error_errno(err, errnum, "config.json: /process/cwd: chdir to \"%s\"", cwd);
+        _cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root < 0)
+                return berth_error_errno(err, errno, "open the container's root");
+        int r = path_open_in_root(root, cwd, PATH_CREATE_DIR, err);
+        if (r < 0)
+                return r;
+        *fd = r;
+        return 0;
+}
+
+/* A second check, whatever the resolution did: the kernel tells getcwd
+ * when the working directory is not under the process's root. */
+static int check_cwd_under_root(const char *cwd, struct berth_error *err)
+{
+        char buf[PATH_MAX];
+        if (!getcwd(buf, sizeof(buf)) && errno == ENOENT)
+                return berth_error_new(err, EPERM, "\"%s\" is outside the container's root", cwd);
+        return 0;
+}
+
+static int enter_cwd(const char *cwd, struct berth_error *err)
+{
+        _cleanup_close_ int fd = -1;
+        int r = open_cwd_in_root(cwd, &fd, err);
+        if (r < 0)
+                return r;
+        if (fchdir(fd) < 0)
+                return berth_error_errno(err, errno, "chdir to \"%s\"", cwd);
+        return check_cwd_under_root(cwd, err);
 }
 
 int process_enter_cwd(const struct oci_process *proc, struct berth_error *err)
@@ -338,32 +387,28 @@ int process_enter_cwd(const struct oci_process *proc, struct berth_error *err)
         cwd_deferred = false;
         if (!cwd || !*cwd)
                 return 0;
-        if (chdir(cwd) == 0)
+        int r = enter_cwd(cwd, err);
+        if (r >= 0)
                 return 0;
-        /* runc and crun create a missing cwd (mode 0755, owned by whoever
-         * runs this: root before the identity changes). */
-        if (errno == ENOENT) {
-                if (mkdir_p(cwd, 0755, err) < 0)
-                        return berth_error_prefix(err, "config.json: /process/cwd");
-                if (chdir(cwd) == 0)
-                        return 0;
-        }
-        if ((errno == EACCES || errno == EPERM) && geteuid() == 0) {
+        if ((r == -EACCES || r == -EPERM) && geteuid() == 0) {
                 cwd_deferred = true;
+                *err = (struct berth_error) { 0 };
                 return 0;
         }
-        return cwd_error(cwd, errno, err);
+        return berth_error_prefix(err, "config.json: /process/cwd");
 }
 
 /* ---- identity ----------------------------------------------------------- */
 
 /* In a user namespace whose /proc/self/setgroups says "deny" (no gid
- * mapping privilege), setgroups(2) always fails. */
+ * mapping privilege), setgroups(2) always fails.  Read through berth's own
+ * procfs: a fake "deny" bound over the container's file would have the
+ * process keep berth's supplementary groups (CVE-2025-52881). */
 static bool setgroups_allowed(void)
 {
         _cleanup_free_ char *text = NULL;
         struct berth_error ignored;
-        if (read_file_at(AT_FDCWD, "/proc/self/setgroups", &text, NULL, &ignored) < 0)
+        if (procfs_read("self/setgroups", &text, &ignored) < 0)
                 return true;   /* kernels before 3.19 have no such file */
         return strncmp(text, "deny", 4) != 0;
 }
@@ -417,12 +462,16 @@ int process_set_identity(const struct oci_process *proc, struct berth_error *err
         r = set_groups(&proc->user, err);
         if (r < 0)
                 return r;
+        /* The last procfs access before the wait for start (the exec labels
+         * were opened before, see attributes.h). */
+        procfs_close();
         r = set_ids(&proc->user, err);
         if (r < 0)
                 return r;
         if (cwd_deferred) {
-                if (chdir(proc->cwd) < 0)
-                        return cwd_error(proc->cwd, errno, err);
+                r = enter_cwd(proc->cwd, err);
+                if (r < 0)
+                        return berth_error_prefix(err, "config.json: /process/cwd");
                 cwd_deferred = false;
         }
         umask(proc->user.has_umask ? proc->user.umask : DEFAULT_UMASK);

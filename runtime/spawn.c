@@ -23,6 +23,7 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "namespaces/idmapped_mount.h"
 #include "namespaces/netdev.h"
 #include "runtime/attributes.h"
 #include "runtime/hooks.h"
@@ -35,7 +36,7 @@ static int load_config(const char *bundle, char **json, size_t *len, struct oci_
                        struct berth_error *err)
 {
         _cleanup_free_ char *path = xasprintf("%s/config.json", bundle);
-        int r = read_file_at(AT_FDCWD, path, json, len, err);
+        int r = read_file_at_max(AT_FDCWD, path, OCI_CONFIG_MAX_BYTES, json, len, err);
         if (r < 0)
                 return berth_error_prefix(err, "config.json");
         return oci_config_parse_data(*json, *len, "config.json", cfg, err);
@@ -145,6 +146,57 @@ static void fill_state(struct spawned *sp, const char *id, const char *bundle, c
         }
 }
 
+/* Rootless without a delegated cgroup and with limits to hold: say why
+ * there is no group and what to do.  `cause` is cgroup_create's message. */
+static int not_delegated_error(const char *cause, int code, struct berth_error *err)
+{
+        char why[BERTH_ERROR_MAX];
+        snprintf(why, sizeof(why), "%s", cause);
+        return berth_error_new(err, code,
+                               "config.json: /linux/resources: berth runs rootless (uid %u) and no cgroup is "
+                               "delegated to it (%s), but the limits need one: delegate a cgroup to the user "
+                               "(systemd: a unit or scope with Delegate=yes, as `systemd-run --user --scope "
+                               "-p Delegate=yes` makes) and set linux.cgroupsPath inside it, or remove the limits",
+                               (unsigned) geteuid(), why);
+}
+
+/* Rootless (runc's rule): a group berth may not create, because no cgroup
+ * is delegated to the user, is done without when the config asks for no
+ * limits; the container then stays in berth's own group, and kill, state
+ * and delete go through its init's pid.  A delegated group (cgroupsPath
+ * inside it) is used as root's would be, without device rules: an
+ * unprivileged berth cannot load their program (bpf needs CAP_SYS_ADMIN
+ * or CAP_BPF), and in its user namespace the container cannot create
+ * device nodes, only use the host's it could open anyway. */
+static int create_cgroup_rootless(struct spawned *sp, const char *id, struct berth_error *err)
+{
+        struct oci_config without_devices = *sp->cfg;  /* shallow: only the device count differs */
+        if (without_devices.linux_.resources.n_devices) {
+                log_debug("container %s: rootless: linux.resources.devices is not enforced", id);
+                without_devices.linux_.resources.n_devices = 0;
+        }
+        int r = cgroup_create(&without_devices, id, &sp->cg, err);
+        if (r == 0 || !cgroup_error_not_delegated(r))
+                return r;
+        if (cgroup_resources_need_group(config_resources(sp->cfg))) {
+                if (r == -ENOENT)
+                        return r;
+                return not_delegated_error(err->msg, -r, err);
+        }
+        log_debug("container %s: rootless, no cgroup of its own (%s): it stays in berth's", id, err->msg);
+        berth_error_clear(err);
+        return 0;
+}
+
+static int create_cgroup(struct spawned *sp, const struct container_options *opts, struct berth_error *err)
+{
+        int r = opts->rootless ? create_cgroup_rootless(sp, opts->id, err)
+                               : cgroup_create(sp->cfg, opts->id, &sp->cg, err);
+        if (r == 0 && sp->cg.abs_path)
+                log_debug("container %s: cgroup %s", opts->id, sp->cg.abs_path);
+        return r;
+}
+
 /* clone3 puts the child into the cgroup and the namespaces in one step, so
  * no other process can observe it outside them.  Kernels before 5.7 lack
  * CLONE_INTO_CGROUP: then berth moves the child before it goes on.  With
@@ -230,6 +282,19 @@ static int run_create_runtime_hooks(struct spawned *sp, struct berth_error *err)
         return sync_send(sp->sync_fd, SYNC_HOOKS_DONE, err);
 }
 
+/* Idmapped bind mounts: berth clones and idmaps each source, as only it
+ * holds CAP_SYS_ADMIN over the host's filesystems, and passes the trees
+ * to the init, one message each in mounts[] order, to move into place. */
+static int send_idmapped_trees(struct spawned *sp, struct berth_error *err)
+{
+        _cleanup_(idmapped_trees_release) struct idmapped_trees trees = { 0 };
+        int r = idmapped_trees_create(sp->cfg, sp->st.bundle, &sp->plan, sp->pid, &trees, err);
+        for (size_t i = 0; r >= 0 && i < trees.n; i++)
+                if (trees.fds[i] >= 0)
+                        r = sync_send_fd(sp->sync_fd, SYNC_IDMAPPED, trees.fds[i], err);
+        return r;
+}
+
 /* The init loaded a filter with SCMP_ACT_NOTIFY: its notify fd goes to
  * linux.seccomp.listenerPath, with the state, from berth. */
 static int pass_seccomp_listener(struct spawned *sp, struct berth_error *err)
@@ -294,7 +359,7 @@ static int place_init(struct spawned *sp, const struct systemd_scope *scope, boo
 {
         if (scope)
                 return join_systemd_scope(sp, scope, err);
-        if (!placed)
+        if (!placed && sp->cg.abs_path)
                 return cgroup_enter(&sp->cg, sp->pid, err);
         return 0;
 }
@@ -333,18 +398,16 @@ static int start_init(struct spawned *sp, const struct container_options *opts, 
                 return r;
         }
         bool placed;
-        pid_t pid = clone_init(sp, !scope, &placed);
+        pid_t pid = clone_init(sp, !scope && sp->cg.abs_path, &placed);
         int clone_errno = errno;
         if (pid != 0)
                 ns_restore_after_clone(&saved);
         if (pid < 0)
                 return berth_error_errno(err, clone_errno, "clone the container's init");
         if (pid == 0) {
-                /* The state directory's fd carries berth's flock: the init
-                 * must not keep it, or `berth start` waits forever. */
-                close(sp->sync_fd);
-                close(sp->sd.dir_fd);
-                close(sp->cg.dirfd);
+                /* Every other descriptor goes in container_init: among them
+                 * the state directory's, whose flock would make `berth
+                 * start` wait forever. */
                 const struct init_context ctx = {
                         .cfg = sp->cfg,
                         .plan = &sp->plan,
@@ -357,6 +420,7 @@ static int start_init(struct spawned *sp, const struct container_options *opts, 
                         .seccomp = sp->seccomp,
                         .no_pivot = opts->no_pivot,
                         .no_new_keyring = opts->no_new_keyring,
+                        .unprivileged_maps = (sp->plan.clone_flags & CLONE_NEWUSER) && geteuid() != 0,
                         .original_mask = *original_mask,
                 };
                 container_init(&ctx);
@@ -364,7 +428,8 @@ static int start_init(struct spawned *sp, const struct container_options *opts, 
         sp->pid = pid;
         log_debug("container %s: init is pid %d (clone flags 0x%llx, %s)", sp->st.id, pid,
                   (unsigned long long) sp->plan.clone_flags,
-                  scope ? "systemd places it" : placed ? "born in its cgroup" : "moved into its cgroup");
+                  scope ? "systemd places it" : placed ? "born in its cgroup"
+                  : sp->cg.abs_path ? "moved into its cgroup" : "no cgroup of its own");
         r = place_init(sp, scope, placed, err);
         if (r < 0)
                 return r;
@@ -381,6 +446,9 @@ static int start_init(struct spawned *sp, const struct container_options *opts, 
         if (r < 0)
                 return r;
         r = send_state_for_init_hooks(sp, err);
+        if (r < 0)
+                return r;
+        r = send_idmapped_trees(sp, err);
         if (r < 0)
                 return r;
         r = run_create_runtime_hooks(sp, err);
@@ -481,10 +549,9 @@ int container_spawn(const struct container_options *opts, bool via_fifo,
         if (r < 0)
                 return r;
         if (!opts->systemd_cgroup) {
-                r = cgroup_create(sp->cfg, opts->id, &sp->cg, err);
+                r = create_cgroup(sp, opts, err);
                 if (r < 0)
                         return r;
-                log_debug("container %s: cgroup %s", opts->id, sp->cg.abs_path);
         }
         fill_state(sp, opts->id, bundle, rootfs);
         r = keep_config_for_hooks(sp, config_json, config_len, err);

@@ -1,6 +1,7 @@
-/* The state directory <root>/<id>/: creating, opening and locking it,
- * state.json kept atomically, the live status worked out from /proc, and
- * removal. */
+/* The state root (/run/berth, or an unprivileged user's under
+ * XDG_RUNTIME_DIR) and the state directory <root>/<id>/: creating, opening
+ * and locking it, state.json kept atomically, the live status worked out
+ * from /proc, and removal. */
 #include "runtime/state.h"
 
 #include <ctype.h>
@@ -17,6 +18,7 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "runtime/rootless.h"
 
 #define STATE_FILE "state.json"
 #define STATE_TMP_FILE "state.json.tmp"
@@ -53,6 +55,65 @@ int container_id_validate(const char *id, struct berth_error *err)
                                        "(use letters, digits, '_', '+', '-' and '.')",
                                        id, shown);
         }
+        return 0;
+}
+
+/* runc's rule: root in the host's user namespace keeps /run/berth even
+ * with XDG_RUNTIME_DIR set (/run/user/0); root of a nested namespace (a
+ * rootless Podman's) takes XDG_RUNTIME_DIR unless USER says "root". */
+static bool wants_user_root(void)
+{
+        if (geteuid() != 0)
+                return true;
+        if (!rootless_in_nested_user_ns())
+                return false;
+        const char *user = getenv("USER");
+        return !user || strcmp(user, "root") != 0;
+}
+
+/* XDG_RUNTIME_DIR must name a directory this user may create entries in;
+ * the XDG spec gives each user one, made by systemd-logind. */
+static int check_runtime_dir(const char *dir, struct berth_error *err)
+{
+        unsigned uid = (unsigned) geteuid();
+        char todo[192];
+        snprintf(todo, sizeof(todo),
+                 "set it to a directory only uid %u can use (mode 0700; a login session has "
+                 "/run/user/%u), or give --root DIR", uid, uid);
+        if (!dir || !*dir)
+                return berth_error_new(err, ENOENT,
+                                       "XDG_RUNTIME_DIR is not set: berth run by uid %u keeps container state in "
+                                       "$XDG_RUNTIME_DIR/" BERTH_USER_ROOT_NAME "; %s", uid, todo);
+        if (dir[0] != '/')
+                return berth_error_new(err, EINVAL, "XDG_RUNTIME_DIR=%s is not an absolute path; %s", dir, todo);
+        struct stat st;
+        if (stat(dir, &st) < 0)
+                return berth_error_new(err, errno, "XDG_RUNTIME_DIR=%s: %s; %s", dir, strerror(errno), todo);
+        if (!S_ISDIR(st.st_mode))
+                return berth_error_new(err, ENOTDIR, "XDG_RUNTIME_DIR=%s is not a directory; %s", dir, todo);
+        if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) < 0)
+                return berth_error_new(err, errno, "XDG_RUNTIME_DIR=%s: uid %u may not create its state there (%s); %s",
+                                       dir, uid, strerror(errno), todo);
+        return 0;
+}
+
+int state_default_root(char **root, struct berth_error *err)
+{
+        const char *xdg = getenv("XDG_RUNTIME_DIR");
+        /* Root of a nested namespace without the variable keeps the
+         * system's root, as runc does. */
+        if (!wants_user_root() || (geteuid() == 0 && (!xdg || !*xdg))) {
+                *root = xstrdup(BERTH_DEFAULT_ROOT);
+                return 0;
+        }
+        int r = check_runtime_dir(xdg, err);
+        if (r < 0)
+                return r;
+        /* "/run/user/1000/" and "/run/user/1000" give the same root. */
+        size_t len = strlen(xdg);
+        while (len > 1 && xdg[len - 1] == '/')
+                len--;
+        *root = xasprintf("%.*s/" BERTH_USER_ROOT_NAME, (int) len, xdg);
         return 0;
 }
 

@@ -8,6 +8,8 @@
 #include "oci/state.h"
 
 #define BERTH_DEFAULT_ROOT "/run/berth"
+/* An unprivileged user's default root, under its XDG_RUNTIME_DIR. */
+#define BERTH_USER_ROOT_NAME "berth"
 /* One path component: NAME_MAX. */
 #define BERTH_ID_MAX 255
 
@@ -17,6 +19,13 @@ struct state_dir {
         char *path;            /* root/id */
         int dir_fd;            /* the container directory, flock'ed LOCK_EX */
 };
+
+/* The root when --root is not given (*root malloc'd): BERTH_DEFAULT_ROOT
+ * for root; $XDG_RUNTIME_DIR/berth for an unprivileged user, and for root
+ * in a nested user namespace when XDG_RUNTIME_DIR is set and USER is not
+ * "root" (runc's rule).  An unprivileged user without a usable
+ * XDG_RUNTIME_DIR gets an error naming the variable and what to do. */
+int state_default_root(char **root, struct berth_error *err);
 
 /* Ids are 1..BERTH_ID_MAX bytes of [A-Za-z0-9_+.-] and not "." or "..":
  * no '/' and nothing that could walk out of the root. */

@@ -21,6 +21,7 @@ static const char *sync_type_name(int type)
         case SYNC_STATE: return "state";
         case SYNC_TERMINAL: return "terminal";
         case SYNC_SECCOMP: return "seccomp";
+        case SYNC_IDMAPPED: return "idmapped mount";
         }
         return "unknown";
 }

@@ -17,6 +17,7 @@ enum sync_type {
         SYNC_STATE,      /* berth -> init: state documents for the init's own hooks */
         SYNC_TERMINAL,   /* init -> berth (run): the terminal's master, SCM_RIGHTS */
         SYNC_SECCOMP,    /* init -> berth: the seccomp notify fd, for listenerPath */
+        SYNC_IDMAPPED,   /* berth -> init: an idmapped mount's detached tree, SCM_RIGHTS */
 };
 
 struct sync_msg {

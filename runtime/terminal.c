@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <termios.h>
@@ -16,33 +16,59 @@
 
 #include "common/cleanup.h"
 #include "common/util.h"
+#include "namespaces/procfs.h"
 
 _Static_assert(sizeof(struct termios) <= sizeof(((struct terminal_proxy *) 0)->saved_termios),
                "saved_termios too small");
 
+static const char *console_kind(mode_t mode)
+{
+        if (S_ISLNK(mode))
+                return "a symlink";
+        if (S_ISDIR(mode))
+                return "a directory";
+        if (S_ISCHR(mode))
+                return "a character device other than the console (5:1)";
+        return "a special file";
+}
+
+/* The file in the container's /dev the terminal is bound over.  /dev is
+ * reached with no symlink followed and the file is made there, O_EXCL, as
+ * a regular file; one already there (a bind of the host's /dev, an image's
+ * /dev) is covered only if it is a regular file or the console device
+ * itself.  A symlink planted there, by a shared /dev or a process racing
+ * berth (CVE-2025-52565), would move the bind onto whatever it names. */
+static int open_console_target(struct berth_error *err)
+{
+        _cleanup_close_ int dev = open("/dev", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dev < 0)
+                return berth_error_errno(err, errno, "open /dev in the container");
+        int fd = openat(dev, "console", O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd >= 0)
+                return fd;
+        if (errno != EEXIST)
+                return berth_error_errno(err, errno, "create /dev/console");
+        /* Opened as a path: the device itself is not opened. */
+        _cleanup_close_ int existing = openat(dev, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        struct stat st;
+        if (existing < 0 || fstat(existing, &st) < 0)
+                return berth_error_errno(err, errno, "open /dev/console");
+        if (S_ISREG(st.st_mode) || (S_ISCHR(st.st_mode) && st.st_rdev == makedev(5, 1)))
+                return steal_fd(&existing);
+        return berth_error_new(err, EPERM, "/dev/console in the container is %s: refusing to bind "
+                               "the terminal over it", console_kind(st.st_mode));
+}
+
 /* /dev/console is the container's terminal, as with runc and crun: the
- * slave bound over a file made in the container's /dev.  Both ends go
- * through fds, and O_NOFOLLOW refuses a symlink the image may have put
- * there (CVE-2025-52565). */
+ * slave bound over a file in the container's /dev.  Both ends are fds,
+ * named through berth's own procfs: the container's /proc/self/fd could be
+ * a volume whose entries point anywhere. */
 static int bind_console(int slave, struct berth_error *err)
 {
-        _cleanup_close_ int target = open("/dev/console", O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (target < 0 && errno == EEXIST) {
-                /* Already there (a device node, or a bind of the host's /dev):
-                 * mount over it without opening the device itself. */
-                struct stat st;
-                target = open("/dev/console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
-                if (target >= 0 && fstat(target, &st) == 0 && S_ISLNK(st.st_mode))
-                        return berth_error_new(err, ELOOP, "/dev/console in the container is a symlink");
-        }
+        _cleanup_close_ int target = open_console_target(err);
         if (target < 0)
-                return berth_error_errno(err, errno, "create /dev/console");
-        char src[64], dst[64];
-        snprintf(src, sizeof(src), "/proc/self/fd/%d", slave);
-        snprintf(dst, sizeof(dst), "/proc/self/fd/%d", target);
-        if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
-                return berth_error_errno(err, errno, "bind the terminal to /dev/console");
-        return 0;
+                return target;
+        return procfs_bind_fd("bind the terminal to /dev/console", slave, target, 0, err);
 }
 
 int terminal_create_in_container(const struct oci_process *proc, int *master, struct berth_error *err)

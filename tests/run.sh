@@ -138,6 +138,16 @@ run_vm_smoke() {
     fi
 }
 
+# tests/cve/weakened.sh: each CVE test must fail against a berth built
+# without that defence (tests/cve/weaken/*.patch); one TAP line per CVE.
+run_weakened() {
+    echo "== CVE tests against weakened builds: tests/cve/weakened.sh"
+    mkdir -p "$work/weakened"
+    "$repo/tests/cve/weakened.sh" >"$work/weakened/report.tap" 2>&1
+    grep -vE '^1\.\.' "$work/weakened/report.tap"
+    count_tap "$work/weakened/report.tap"
+}
+
 # tests/vm/*.bats measure resource limits, which need every controller on
 # cgroup v2: natively when this host's hierarchy (as the private namespace
 # sees it) offers them all, else inside the VM.  Their TAP lines come back
@@ -193,6 +203,24 @@ run_vm_systemd() {
     bats_in_vm vm-systemd --systemd "$@"
 }
 
+# ---- fuzzing and sanitizers ---------------------------------------------------
+# tests/fuzz/run.sh fuzzes the config and state parsers for FUZZ_SECONDS
+# each (default 30; clang, in $BUILD_DIR-fuzz); tests/sanitize.sh runs the
+# unit tests and the private-namespace suites again against berth built
+# with ASan and UBSan (in $BUILD_DIR-asan) and fails on any report.  Their
+# TAP lines count like any test's.
+run_fuzz_and_sanitizers() {
+    mkdir -p "$work/bad-input"
+    echo "== fuzzing: tests/fuzz/run.sh ${FUZZ_SECONDS:-30} (libFuzzer)"
+    "$repo/tests/fuzz/run.sh" "${FUZZ_SECONDS:-30}" >"$work/bad-input/fuzz.tap" 2>&1
+    grep -vE '^1\.\.' "$work/bad-input/fuzz.tap"
+    count_tap "$work/bad-input/fuzz.tap"
+    echo "== sanitizers: tests/sanitize.sh (unit and integration tests under ASan and UBSan)"
+    "$repo/tests/sanitize.sh" >"$work/bad-input/sanitize.tap" 2>&1
+    grep -vE '^1\.\.' "$work/bad-input/sanitize.tap"
+    count_tap "$work/bad-input/sanitize.tap"
+}
+
 private_files=() host_files=() vm_files=() systemd_files=()
 if [ $# -gt 0 ]; then
     for f in "$@"; do
@@ -217,5 +245,6 @@ fi
 [ ${#host_files[@]} -eq 0 ] || run_bats_host "${host_files[@]}"
 [ ${#vm_files[@]} -eq 0 ] || run_vm_suites "${vm_files[@]}"
 [ ${#systemd_files[@]} -eq 0 ] || run_vm_systemd "${systemd_files[@]}"
-if [ $# -eq 0 ] && is_berth; then run_vm_smoke; fi
+if [ $# -eq 0 ] && is_berth; then run_weakened; run_vm_smoke; fi
+if [ $# -eq 0 ] && is_berth; then run_fuzz_and_sanitizers; fi
 summary

@@ -29,6 +29,7 @@
 #include <sys/types.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -450,6 +451,30 @@ static int cmd_mkdir(const char *path)
         return 0;
 }
 
+/* swap A B SECONDS: the racing attacker of the mount tests (CVE-2021-30465,
+ * CVE-2019-19921...), run on the host side of a shared volume: exchange A
+ * and B (a directory and a symlink, or two directories) with
+ * renameat2(RENAME_EXCHANGE) as fast as it can, "racing" once the first
+ * exchange is done, then "swapped N" after SECONDS, with A and B back where
+ * they started. */
+static int cmd_swap(const char *a, const char *b, const char *seconds_text)
+{
+        struct timespec now, end;
+        clock_gettime(CLOCK_MONOTONIC, &end);
+        end.tv_sec += atoi(seconds_text);
+        unsigned long n = 0;
+        do {
+                for (int i = 0; i < 1000; i++, n++)
+                        if (syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) < 0)
+                                return fail_errno("swap", a);
+                if (n == 1000)
+                        printf("racing\n");
+                clock_gettime(CLOCK_MONOTONIC, &now);
+        } while (now.tv_sec < end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec < end.tv_nsec));
+        printf("swapped %lu\n", n);
+        return 0;
+}
+
 /* socket FAMILY TYPE (unix|inet|inet6, stream|dgram): "ok" or
  * "socket inet dgram: EPERM". */
 static int cmd_socket(const char *family, const char *type)
@@ -847,7 +872,7 @@ static int usage(void)
                 "  ns | fds | mounts | personality | cat FILE | write FILE [CONTENT]\n"
                 "  open FILE | devnum PATH | pause [EXIT_ON_TERM [READYFILE]]\n"
                 "  trap SIG [READYFILE] | exit N | kill-self SIG | isatty\n"
-                "  personality VALUE | mkdir PATH | socket FAMILY TYPE\n"
+                "  personality VALUE | mkdir PATH | socket FAMILY TYPE | swap A B SECONDS\n"
                 "  sched | ioprio | affinity | mempolicy | alloc MIB [hold] | forks MAX\n"
                 "  recv-tty SOCKET (on the host: the --console-socket receiver)\n"
                 "  seccomp-listener SOCKET STATEFILE REPLY (on the host: a listenerPath agent)\n");
@@ -895,6 +920,8 @@ int main(int argc, char **argv)
                 return cmd_set_personality(args[0]);
         if (strcmp(cmd, "mkdir") == 0 && nargs == 1)
                 return cmd_mkdir(args[0]);
+        if (strcmp(cmd, "swap") == 0 && nargs == 3)
+                return cmd_swap(args[0], args[1], args[2]);
         if (strcmp(cmd, "socket") == 0 && nargs == 2)
                 return cmd_socket(args[0], args[1]);
         if (strcmp(cmd, "cat") == 0 && nargs == 1)

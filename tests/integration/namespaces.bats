@@ -137,6 +137,26 @@ load helpers
     refute_line "mnt $(ns_of "$first" mnt)"
 }
 
+@test "in a new user namespace the init still sets its oomScoreAdj and time offsets (its own /proc files)" {
+    requires_runtime_feature timens
+    current=$(cat /proc/self/oom_score_adj)
+    want=$(( (current < 0 ? 0 : current) + 100 ))
+    [ "$want" -le 1000 ] || want=1000
+    make_bundle /bin/sh -c 'cat /proc/self/oom_score_adj; cut -d. -f1 /proc/uptime'
+    add_ns user
+    add_ns time
+    cfg --argjson v "$want" '.process.oomScoreAdj = $v
+        | .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+        | .linux.gidMappings = [{containerID: 0, hostID: 200000, size: 65536}]
+        | .linux.timeOffsets = {boottime: {secs: 864000, nanosecs: 0}}'
+    open_bundle_path
+    host_before=$(cut -d. -f1 /proc/uptime)
+    run rt run --bundle "$BUNDLE" "$ID"
+    assert_success
+    assert_line --index 0 "$want"
+    [ "${lines[1]}" -ge $((host_before + 864000)) ] || fail "uptime inside is ${lines[1]}: not offset"
+}
+
 @test "a time namespace shifts /proc/uptime by the boottime offset" {
     requires_runtime_feature timens
     make_bundle "$INIT" cat /proc/uptime

@@ -145,12 +145,15 @@ static void idmap_and_copy_symlink_are_recognised(void)
 {
         struct mount_options o = parse(OPTS("idmap", "copy-symlink"));
         CHECK(o.idmap);
+        CHECK(!o.recursive_idmap);
         CHECK(o.copy_symlink);
         CHECK_STR_EQ(o.data, NULL);
         mount_options_release(&o);
 
         o = parse(OPTS("ridmap"));
         CHECK(o.idmap);
+        CHECK(o.recursive_idmap);
+        CHECK_UINT_EQ(o.flags, 0);
         mount_options_release(&o);
 }
 

@@ -202,6 +202,11 @@ static const struct {
           " \"annotations\": {\"k\": 1}}",
           "state.json: /annotations/k: expected a string" },
         { "{\"ociVersion\": \"1.3.0\",", "state.json: line 1, column 23: " },
+        /* Found by tests/fuzz/fuzz-state: a start time above INT64_MAX was
+         * read, then written back as a negative number. */
+        { "{\"ociVersion\": \"1.3.0\", \"id\": \"x\", \"status\": \"running\", \"bundle\": \"/b\","
+          " \"berth\": {\"pidStartTime\": 18446744073709551615}}",
+          "state.json: /berth/pidStartTime: expected an integer from 0 to 9223372036854775807" },
 };
 
 static void bad_state_documents_are_rejected(void)
