@@ -25,32 +25,8 @@
 
 /* The same numbers on every architecture (the unified table, Linux 5.2+),
  * for C libraries that predate them. */
-#ifndef SYS_open_tree
-#define SYS_open_tree 428
-#endif
-#ifndef SYS_move_mount
-#define SYS_move_mount 429
-#endif
 #ifndef SYS_clone3
 #define SYS_clone3 435
-#endif
-#ifndef SYS_mount_setattr
-#define SYS_mount_setattr 442
-#endif
-#ifndef OPEN_TREE_CLONE
-#define OPEN_TREE_CLONE 1
-#endif
-#ifndef OPEN_TREE_CLOEXEC
-#define OPEN_TREE_CLOEXEC O_CLOEXEC
-#endif
-#ifndef AT_RECURSIVE
-#define AT_RECURSIVE 0x8000
-#endif
-#ifndef MOVE_MOUNT_F_EMPTY_PATH
-#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
-#endif
-#ifndef MOVE_MOUNT_T_EMPTY_PATH
-#define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
 #endif
 #ifndef MOUNT_ATTR_IDMAP
 #define MOUNT_ATTR_IDMAP 0x00100000
@@ -80,26 +56,13 @@ static pid_t clone_into_new_userns(void)
         return (pid_t) syscall(SYS_clone, (unsigned long) (CLONE_NEWUSER | SIGCHLD), 0, 0, 0, 0);
 }
 
-static int write_map(pid_t pid, const char *file, const struct oci_id_mapping *maps, size_t n,
-                     struct berth_error *err)
-{
-        _cleanup_free_ char *text = NULL;
-        size_t len;
-        int r = ns_id_map_text(maps, n, &text, &len, err);
-        if (r < 0)
-                return r;
-        char path[64];
-        snprintf(path, sizeof(path), "/proc/%d/%s", (int) pid, file);
-        return write_file_at(AT_FDCWD, path, 0, 0, text, len, err);
-}
-
 static int map_and_open_userns(pid_t pid, const struct oci_id_mapping *uids, size_t n_uids,
                                const struct oci_id_mapping *gids, size_t n_gids, struct berth_error *err)
 {
-        int r = write_map(pid, "uid_map", uids, n_uids, err);
+        int r = ns_write_id_map(pid, "uid_map", uids, n_uids, err);
         if (r < 0)
                 return berth_error_prefix(err, "uidMappings");
-        r = write_map(pid, "gid_map", gids, n_gids, err);
+        r = ns_write_id_map(pid, "gid_map", gids, n_gids, err);
         if (r < 0)
                 return berth_error_prefix(err, "gidMappings");
         char path[64];

@@ -1,8 +1,11 @@
-/* MOUNT_ATTR_* for mount_setattr(2) (Linux 5.12), for C libraries whose
- * <sys/mount.h> predates them (glibc before 2.36). */
+/* The new mount API (open_tree, move_mount: Linux 5.2; mount_setattr:
+ * 5.12): syscall numbers and flags for C libraries whose headers predate
+ * them (glibc before 2.36). */
 #pragma once
 
+#include <fcntl.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
 
 #ifndef MOUNT_ATTR_RDONLY
 #define MOUNT_ATTR_RDONLY 0x00000001
@@ -17,4 +20,28 @@
 #endif
 #ifndef MOUNT_ATTR_NOSYMFOLLOW
 #define MOUNT_ATTR_NOSYMFOLLOW 0x00200000
+#endif
+#ifndef SYS_open_tree
+#define SYS_open_tree 428
+#endif
+#ifndef SYS_move_mount
+#define SYS_move_mount 429
+#endif
+#ifndef SYS_mount_setattr
+#define SYS_mount_setattr 442
+#endif
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef OPEN_TREE_CLOEXEC
+#define OPEN_TREE_CLOEXEC O_CLOEXEC
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
+#ifndef MOVE_MOUNT_T_EMPTY_PATH
+#define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
 #endif

@@ -276,8 +276,8 @@ int ns_id_map_text(const struct oci_id_mapping *maps, size_t n, char **text, siz
 }
 
 /* uid_map and gid_map take the whole mapping in a single write. */
-static int write_id_map(pid_t pid, const char *file, const struct oci_id_mapping *maps, size_t n,
-                        struct berth_error *err)
+int ns_write_id_map(pid_t pid, const char *file, const struct oci_id_mapping *maps, size_t n,
+                    struct berth_error *err)
 {
         if (n == 0)
                 return 0;
@@ -325,7 +325,7 @@ static int write_one_map(pid_t pid, enum id_map_kind kind, const struct oci_id_m
                 if (r < 0)
                         return r;
         }
-        int r = write_id_map(pid, uid ? "uid_map" : "gid_map", maps, n, err);
+        int r = ns_write_id_map(pid, uid ? "uid_map" : "gid_map", maps, n, err);
         if (r != -EPERM || own_only)
                 return r;
         berth_error_clear(err);

@@ -53,6 +53,11 @@ int ns_id_map_text(const struct oci_id_mapping *maps, size_t n, char **text, siz
  * than its own id does it through newuidmap/newgidmap (id_map_tool.h). */
 int ns_write_id_mappings(pid_t pid, const struct oci_linux *linux_, struct berth_error *err);
 
+/* Write one map file of a process ("uid_map" or "gid_map": /proc/PID/FILE)
+ * in one write, as the kernel requires; nothing when n is 0. */
+int ns_write_id_map(pid_t pid, const char *file, const struct oci_id_mapping *maps, size_t n,
+                    struct berth_error *err);
+
 /* In the container's init: unshare a time namespace, write the offsets,
  * and enter it (setns on time_for_children; the process is single-threaded). */
 int ns_enter_new_time(const struct oci_linux *linux_, struct berth_error *err);

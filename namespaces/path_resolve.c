@@ -155,6 +155,26 @@ static int follow_symlink(int linkfd, const char *after, char **rest, struct dir
         return 0;
 }
 
+enum { COMPONENT_END, COMPONENT_NAME, COMPONENT_DOTS };
+
+/* The next component of a walk into `name`: COMPONENT_END at the end,
+ * COMPONENT_DOTS for "." and ".." (which pops a directory: ".." never
+ * leaves the root), else COMPONENT_NAME; -ENAMETOOLONG past NAME_MAX. */
+static int take_component(const char **p, char name[NAME_MAX + 1], struct dir_stack *stack)
+{
+        size_t len = next_component(p);
+        if (len == 0)
+                return COMPONENT_END;
+        if (len > NAME_MAX)
+                return -ENAMETOOLONG;
+        memcpy(name, *p, len);
+        name[len] = '\0';
+        *p += len;
+        if (strcmp(name, "..") == 0)
+                dir_stack_pop(stack);
+        return strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ? COMPONENT_DOTS : COMPONENT_NAME;
+}
+
 static int walk_in_root(int rootfd, const char *path, enum path_create create, const char **what)
 {
         _cleanup_(dir_stack_release) struct dir_stack stack = { 0 };
@@ -163,21 +183,14 @@ static int walk_in_root(int rootfd, const char *path, enum path_create create, c
         unsigned symlinks = 0;
 
         for (;;) {
-                size_t len = next_component(&p);
-                if (len == 0)
-                        break;
                 char name[NAME_MAX + 1];
-                if (len > NAME_MAX)
-                        return -ENAMETOOLONG;
-                memcpy(name, p, len);
-                name[len] = '\0';
-                p += len;
-                if (strcmp(name, ".") == 0)
+                int kind = take_component(&p, name, &stack);
+                if (kind < 0)
+                        return kind;
+                if (kind == COMPONENT_END)
+                        break;
+                if (kind == COMPONENT_DOTS)
                         continue;
-                if (strcmp(name, "..") == 0) {
-                        dir_stack_pop(&stack);
-                        continue;
-                }
                 bool last = only_slashes(p);
                 int dirfd = stack.n ? stack.fds[stack.n - 1] : rootfd;
 
@@ -296,21 +309,14 @@ int path_open_dir_no_symlinks(int rootfd, const char *path, struct berth_error *
         _cleanup_(dir_stack_release) struct dir_stack stack = { 0 };
         const char *p = path;
         for (;;) {
-                size_t len = next_component(&p);
-                if (len == 0)
-                        break;
-                if (len > NAME_MAX)
-                        return berth_error_errno(err, ENAMETOOLONG, "open %s in the container rootfs", path);
                 char name[NAME_MAX + 1];
-                memcpy(name, p, len);
-                name[len] = '\0';
-                p += len;
-                if (strcmp(name, ".") == 0)
+                int kind = take_component(&p, name, &stack);
+                if (kind < 0)
+                        return berth_error_errno(err, -kind, "open %s in the container rootfs", path);
+                if (kind == COMPONENT_END)
+                        break;
+                if (kind == COMPONENT_DOTS)
                         continue;
-                if (strcmp(name, "..") == 0) {
-                        dir_stack_pop(&stack);
-                        continue;
-                }
                 int dirfd = stack.n ? stack.fds[stack.n - 1] : rootfd;
                 int fd = open_dir_component(dirfd, name, path, (size_t) (p - path), err);
                 if (fd < 0)

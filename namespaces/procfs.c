@@ -38,9 +38,6 @@ struct open_how {
 
 /* The new mount API (Linux 5.2) and openat2 (5.6), for C libraries that
  * predate them; the numbers are the same on every architecture. */
-#ifndef SYS_open_tree
-#define SYS_open_tree 428
-#endif
 #ifndef SYS_fsopen
 #define SYS_fsopen 430
 #endif
@@ -61,12 +58,6 @@ struct open_how {
 #endif
 #ifndef FSMOUNT_CLOEXEC
 #define FSMOUNT_CLOEXEC 0x1
-#endif
-#ifndef OPEN_TREE_CLONE
-#define OPEN_TREE_CLONE 1
-#endif
-#ifndef OPEN_TREE_CLOEXEC
-#define OPEN_TREE_CLOEXEC O_CLOEXEC
 #endif
 
 /* The inode number of every procfs root (fs/proc/root.c). */

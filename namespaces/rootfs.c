@@ -27,25 +27,7 @@
 #if !HAVE_DECL_SYS_MOUNT_SETATTR
 #define SYS_mount_setattr 442
 #endif
-#ifndef AT_RECURSIVE
-#define AT_RECURSIVE 0x8000
-#endif
 /* The new mount API (Linux 5.2), for C libraries that predate it. */
-#ifndef SYS_open_tree
-#define SYS_open_tree 428
-#endif
-#ifndef SYS_move_mount
-#define SYS_move_mount 429
-#endif
-#ifndef OPEN_TREE_CLONE
-#define OPEN_TREE_CLONE 1
-#endif
-#ifndef MOVE_MOUNT_F_EMPTY_PATH
-#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
-#endif
-#ifndef MOVE_MOUNT_T_EMPTY_PATH
-#define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
-#endif
 #define CGROUP2_MAGIC 0x63677270
 #define SYSFS_MAGIC 0x62656572
 
