@@ -44,10 +44,12 @@ int cli_fail(const struct berth_error *err)
 int cli_getopt(const struct command *cmd, int argc, char **argv, const char *shortopts,
                const struct option *longopts)
 {
-        /* ':' first: getopt reports a missing argument as ':' and prints
-         * nothing, so the one error line is ours. */
+        /* ':' first (after a '+', which stops at the first non-option,
+         * for exec's command): getopt reports a missing argument as ':'
+         * and prints nothing, so the one error line is ours. */
         char optstring[64];
-        snprintf(optstring, sizeof(optstring), ":%sh", shortopts);
+        bool stop_at_operand = shortopts[0] == '+';
+        snprintf(optstring, sizeof(optstring), "%s:%sh", stop_at_operand ? "+" : "", shortopts + stop_at_operand);
         opterr = 0;
         int c = getopt_long(argc, argv, optstring, longopts, NULL);
         switch (c) {

@@ -33,7 +33,7 @@ extern const struct command command_create, command_start, command_run, command_
         command_kill, command_delete, command_list, command_spec, command_features;
 extern const struct command command_pause, command_resume, command_ps, command_events;
 extern const struct command command_check;
-extern const struct command command_update;
+extern const struct command command_update, command_exec;
 
 /* Every subcommand takes -h/--help; list it in each option table. */
 #define CLI_HELP_OPTION { "help", no_argument, NULL, 'h' }
@@ -43,7 +43,8 @@ extern const struct command command_update;
 #define CLI_USAGE_ERROR (-3)     /* error line printed: exit 1 */
 
 /* getopt_long for a subcommand, with permutation (options may follow the
- * container id).  Handles -h/--help, unknown options and missing
+ * container id) unless shortopts starts with '+' (options end at the
+ * first operand).  Handles -h/--help, unknown options and missing
  * arguments itself.  Returns the option, -1 at the end, or CLI_HELP_SHOWN
  * / CLI_USAGE_ERROR: a subcommand's `default:` case returns
  * cli_option_exit(c). */

@@ -21,6 +21,7 @@ static const struct command *const commands[] = {
         &command_check,
         &command_pause,  &command_resume, &command_ps,  &command_events,
         &command_update,
+        &command_exec,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

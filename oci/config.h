@@ -276,6 +276,14 @@ int oci_resources_parse_data(const char *data, size_t len, const char *name, str
                              struct berth_error *err);
 void oci_resources_release(struct oci_resources *res);
 
+/* Parse a process object given on its own (`berth exec --process`), with
+ * config.json's rules for /process; errors name `name` and the pointer
+ * inside it ("process.json: /args: ...").  *out is zeroed storage the
+ * caller releases with oci_process_release, also on error. */
+int oci_process_parse_data(const char *data, size_t len, const char *name, struct oci_process *out,
+                           struct berth_error *err);
+void oci_process_release(struct oci_process *p);
+
 static inline void oci_config_freep(struct oci_config **cfg)
 {
         oci_config_free(*cfg);

@@ -376,6 +376,22 @@ static int validate_affinity(const struct oci_process *p, struct berth_error *er
         return 0;
 }
 
+int attributes_apply_exec_affinity(const struct oci_process *p, bool final, struct berth_error *err)
+{
+        const char *list = final ? p->exec_cpu_affinity_final : p->exec_cpu_affinity_initial;
+        if (!list)
+                return 0;
+        _cleanup_(id_set_release) struct id_set set = { 0 };
+        int r = id_set_parse(list, &set, err);
+        if (r < 0)
+                return berth_error_prefix(err, "/process/execCPUAffinity/%s", final ? "final" : "initial");
+        size_t bytes = (set.nbits + BITS_PER_LONG - 1) / BITS_PER_LONG * sizeof(unsigned long);
+        if (sched_setaffinity(0, bytes, (cpu_set_t *) set.bits) < 0)
+                return berth_error_errno(err, errno, "/process/execCPUAffinity/%s: sched_setaffinity %s",
+                                         final ? "final" : "initial", list);
+        return 0;
+}
+
 /* ---- linux.memoryPolicy -------------------------------------------------------- */
 
 static bool mpol_nodes_relative_or_static(const struct oci_memory_policy *mp)

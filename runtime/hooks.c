@@ -119,10 +119,10 @@ void hooks_run_saved(const struct state_dir *sd, const struct oci_state *st, boo
         struct berth_error err = { 0 };
         _cleanup_free_ char *json = NULL, *state = NULL;
         size_t len;
-        if (faccessat(sd->dir_fd, HOOKS_CONFIG, F_OK, 0) < 0)
+        if (faccessat(sd->dir_fd, POST_HOOKS_MARK, F_OK, 0) < 0)
                 return;  /* the container has no poststart/poststop hooks */
         _cleanup_config_ struct oci_config *cfg = NULL;
-        if (read_file_at(sd->dir_fd, HOOKS_CONFIG, &json, &len, &err) < 0 ||
+        if (read_file_at(sd->dir_fd, CONFIG_COPY, &json, &len, &err) < 0 ||
             oci_config_parse_data(json, len, "config.json", &cfg, &err) < 0 ||
             oci_state_emit(st, &state, &err) < 0) {
                 log_warning("%s hooks: %s", poststop ? "poststop" : "poststart", err.msg);

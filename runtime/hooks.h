@@ -33,9 +33,13 @@ static inline bool init_runs_hooks(const struct oci_config *cfg)
         return hooks_any(&cfg->hooks.create_container) || hooks_any(&cfg->hooks.start_container);
 }
 
-/* The copy of config.json kept in the state directory when poststart or
- * poststop hooks exist (see spawn.c). */
-#define HOOKS_CONFIG "config.json"
+/* The copy of config.json kept in the state directory: exec, poststart
+ * and poststop use the config the container was created with, whatever
+ * became of the bundle since (see spawn.c). */
+#define CONFIG_COPY "config.json"
+/* An empty file there when the config has poststart or poststop hooks, so
+ * start and delete parse the copy only then. */
+#define POST_HOOKS_MARK "post-hooks"
 #define EXEC_FIFO "exec.fifo"
 
 /* poststart (from start) or poststop (from delete): run the hooks of the

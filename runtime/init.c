@@ -30,26 +30,13 @@ static bool init_in_new_user_ns(const struct init_context *ctx)
         return (ctx->plan->clone_flags & CLONE_NEWUSER) || ctx->plan->join_fd[OCI_NS_USER] >= 0;
 }
 
-static bool maps_container_root(const struct oci_id_mapping *m, size_t n)
-{
-        for (size_t i = 0; i < n; i++)
-                if (m[i].container_id == 0 && m[i].size > 0)
-                        return true;
-        return false;
-}
-
 /* In a new user namespace berth's init starts as the overflow id; become
  * the namespace's root so mounts and mknod are allowed. */
 static int become_user_ns_root(const struct init_context *ctx, struct berth_error *err)
 {
-        const struct oci_linux *lx = &ctx->cfg->linux_;
         if (!init_in_new_user_ns(ctx))
                 return 0;
-        if (maps_container_root(lx->gid_mappings, lx->n_gid_mappings) && setresgid(0, 0, 0) < 0)
-                return berth_error_errno(err, errno, "setresgid to root of the user namespace");
-        if (maps_container_root(lx->uid_mappings, lx->n_uid_mappings) && setresuid(0, 0, 0) < 0)
-                return berth_error_errno(err, errno, "setresuid to root of the user namespace");
-        return 0;
+        return process_become_user_ns_root(&ctx->cfg->linux_, err);
 }
 
 /* A session keyring of the container's own, so keys added inside are not
@@ -65,31 +52,14 @@ static int join_session_keyring(const struct init_context *ctx, struct berth_err
         return 0;
 }
 
-/* Until it execs, the init is berth: its memory holds the whole config and
- * its /proc/PID files lead to berth's binary and descriptors.  Not dumpable,
- * those files belong to root and ptrace needs CAP_SYS_PTRACE, so a process
- * already in a namespace it joins (or one that ptraces its way in, as in
- * CVE-2016-9962) cannot reach them.  The exec makes the process dumpable
- * again, as any program is. */
-static void make_undumpable(void)
-{
-        prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-}
-
-/* In a new user namespace the init's root is not the host's, and the
- * /proc/self files of a process that is not dumpable belong to the host's
- * root: the init may not open its own oom_score_adj or timens_offsets.  It
- * is dumpable again just while it writes them, as runc's init is. */
 static void own_proc_writes_begin(const struct init_context *ctx)
 {
-        if (init_in_new_user_ns(ctx))
-                prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+        process_own_proc_writes_begin(init_in_new_user_ns(ctx));
 }
 
 static void own_proc_writes_end(const struct init_context *ctx)
 {
-        if (init_in_new_user_ns(ctx))
-                make_undumpable();
+        process_own_proc_writes_end(init_in_new_user_ns(ctx));
 }
 
 static int setup_namespaces(const struct init_context *ctx, struct berth_error *err)
@@ -122,7 +92,7 @@ static int setup_terminal(const struct init_context *ctx, struct berth_error *er
         if (!ctx->cfg->process.terminal)
                 return 0;
         _cleanup_close_ int master = -1;
-        int r = terminal_create_in_container(&ctx->cfg->process, &master, err);
+        int r = terminal_create_in_container(&ctx->cfg->process, true, &master, err);
         if (r < 0)
                 return r;
         if (ctx->console_fd >= 0) {
@@ -295,7 +265,7 @@ static int init_setup(const struct init_context *ctx, struct init_hook_state *hs
                 return r;
         /* The ids are mapped once berth says go. */
         if (ctx->unprivileged_maps)
-                make_undumpable();
+                process_make_undumpable();
         r = receive_hook_state(ctx, hs, err);
         if (r < 0)
                 return r;
@@ -325,17 +295,6 @@ static void end_on_terminating_signals(void)
         struct sigaction sa = { .sa_handler = exit_on_signal };
         for (size_t i = 0; i < sizeof(terminating) / sizeof(terminating[0]); i++)
                 sigaction(terminating[i], &sa, NULL);
-}
-
-/* The process starts with every signal at its default: a disposition
- * berth inherited (SIGPIPE ignored by a shell, say) or set above must not
- * survive into the container; only ignored ones would survive execve. */
-static void reset_signal_dispositions(void)
-{
-        struct sigaction sa = { .sa_handler = SIG_DFL };
-        for (int sig = 1; sig < NSIG; sig++)
-                if (sig != SIGKILL && sig != SIGSTOP)
-                        sigaction(sig, &sa, NULL);
 }
 
 static int wait_for_start(const struct init_context *ctx, struct berth_error *err)
@@ -396,7 +355,7 @@ _Noreturn void container_init(const struct init_context *ctx)
         sigprocmask(SIG_SETMASK, &ctx->original_mask, NULL);
         close_inherited_fds(ctx);
         if (!ctx->unprivileged_maps)
-                make_undumpable();
+                process_make_undumpable();
 
         if (init_setup(ctx, &hs, &exe, &err) < 0) {
                 sync_send_error(ctx->sync_fd, &err);
@@ -409,7 +368,7 @@ _Noreturn void container_init(const struct init_context *ctx)
          * a delete of a created container): nothing to report to. */
         if (wait_for_start(ctx, &err) < 0)
                 _exit(1);
-        reset_signal_dispositions();
+        process_reset_signal_dispositions();
         /* startContainer: after start, before the process, in the container. */
         if (hooks_run(&ctx->cfg->hooks.start_container, "startContainer", hs.created, false, &err) < 0)
                 fail_after_start(&err, 1);

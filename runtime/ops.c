@@ -14,6 +14,7 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "runtime/hooks.h"
+#include "runtime/pid_walk.h"
 #include "runtime/state.h"
 
 /* How long delete waits for a SIGKILLed init to go: a process stuck in
@@ -33,25 +34,6 @@ static void state_dir_releasep(struct state_dir *sd)
 #define _cleanup_state_ _cleanup_(oci_state_releasep)
 #define _cleanup_state_dir_ _cleanup_(state_dir_releasep)
 
-/* A pidfd for the container's init, checked to be the recorded process:
- * once we hold it the pid cannot be reused under us.  -ENOSYS where the
- * kernel (< 5.3) has no pidfd_open, -ESRCH when the init is gone. */
-static int open_init_pidfd(const struct oci_state *st)
-{
-#if defined(SYS_pidfd_open) && defined(SYS_pidfd_send_signal)
-        int fd = (int) syscall(SYS_pidfd_open, st->pid, 0);
-        if (fd < 0)
-                return -errno;
-        if (st->pid_start_time != 0 && process_start_time(st->pid) != st->pid_start_time) {
-                close(fd);
-                return -ESRCH;
-        }
-        return fd;
-#else
-        return -ENOSYS;
-#endif
-}
-
 static int send_signal(int pidfd, const struct oci_state *st, int sig)
 {
 #if defined(SYS_pidfd_open) && defined(SYS_pidfd_send_signal)
@@ -70,7 +52,7 @@ static int not_running(const char *id, struct berth_error *err)
 
 static int signal_init(const struct oci_state *st, int sig, struct berth_error *err)
 {
-        _cleanup_close_ int pidfd = open_init_pidfd(st);
+        _cleanup_close_ int pidfd = state_open_init_pidfd(st);
         if (pidfd == -ESRCH)
                 return not_running(st->id, err);
         int r = send_signal(pidfd, st, sig);
@@ -112,7 +94,7 @@ static int wait_stopped_by_polling(const struct state_dir *sd, struct berth_erro
 static int kill_init_and_wait(const struct state_dir *sd, const struct oci_state *st,
                               struct berth_error *err)
 {
-        _cleanup_close_ int pidfd = open_init_pidfd(st);
+        _cleanup_close_ int pidfd = state_open_init_pidfd(st);
         if (pidfd == -ESRCH)
                 return 0;
         int r = send_signal(pidfd, st, SIGKILL);
@@ -142,6 +124,27 @@ static bool has_cgroup(const struct oci_state *st)
         return st->cgroup_path && st->cgroup_path[0];
 }
 
+/* --all without a group of its own (rootless, none delegated): the
+ * container's processes are found through /proc from its init (see
+ * pid_walk.h), which is signalled first through its checked pidfd; the
+ * others are signalled by the pid the walk just found. */
+static int signal_walked(const struct oci_state *st, int sig, struct berth_error *err)
+{
+        _cleanup_free_ pid_t *pids = NULL;
+        size_t n = 0;
+        int r = pid_walk_container(st->pid, &pids, &n, err);
+        if (r < 0)
+                return r;
+        r = signal_init(st, sig, err);
+        if (r < 0)
+                return r;
+        for (size_t i = 1; i < n; i++)
+                if (kill(pids[i], sig) < 0 && errno != ESRCH)
+                        log_debug("container %s: signal %d to pid %d: %s", st->id, sig, (int) pids[i],
+                                  strerror(errno));
+        return 0;
+}
+
 int container_kill(const char *root, const char *id, int sig, bool all, struct berth_error *err)
 {
         _cleanup_state_dir_ struct state_dir sd = { .dir_fd = -1 };
@@ -162,7 +165,7 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct b
                 return 0;  /* no group and no init: nothing left to signal */
         if (st.status == STATUS_STOPPED)
                 return not_running(id, err);
-        return signal_init(&st, sig, err);
+        return all ? signal_walked(&st, sig, err) : signal_init(&st, sig, err);
 }
 
 /* A directory whose state.json is missing or unreadable is what a create

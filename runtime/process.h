@@ -3,6 +3,8 @@
  * capabilities, no_new_privs, and the executable lookup. */
 #pragma once
 
+#include <stdbool.h>
+
 #include "common/error.h"
 #include "oci/config.h"
 
@@ -36,3 +38,21 @@ int process_set_identity(const struct oci_process *proc, struct berth_error *err
 
 /* execve(path, args, env); returns only on failure. */
 int process_exec(const struct oci_process *proc, const char *path, struct berth_error *err);
+
+/* process_guard.c: what the init and an exec'd process share before execve. */
+
+/* Not dumpable from its first step: its /proc/PID files and memory are
+ * berth's until the exec (CVE-2016-9962). */
+void process_make_undumpable(void);
+
+/* Around writes to its own /proc files (oom_score_adj, timens_offsets):
+ * in a user namespace of the container's, dumpable just while it writes. */
+void process_own_proc_writes_begin(bool in_user_ns);
+void process_own_proc_writes_end(bool in_user_ns);
+
+/* In a user namespace: become its root (setresgid/setresuid 0) where the
+ * mappings map it, so mounts, mknod and the process's own set-up work. */
+int process_become_user_ns_root(const struct oci_linux *lx, struct berth_error *err);
+
+/* Every signal back to its default disposition. */
+void process_reset_signal_dispositions(void);

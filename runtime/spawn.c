@@ -42,17 +42,19 @@ static int load_config(const char *bundle, char **json, size_t *len, struct oci_
         return oci_config_parse_data(*json, *len, "config.json", cfg, err);
 }
 
-/* poststart and poststop run from later commands (start, delete), when the
- * bundle may have changed or gone: keep the config they come from in the
- * state directory, and only when there are such hooks, so other containers
- * pay nothing. */
-static int keep_config_for_hooks(const struct spawned *sp, const char *json, size_t len,
-                                 struct berth_error *err)
+/* exec, poststart and poststop run from later commands, when the bundle
+ * may have changed or gone: keep the config they come from in the state
+ * directory, and mark the containers with post hooks so start and delete
+ * of the others do not parse it. */
+static int keep_config(const struct spawned *sp, const char *json, size_t len, struct berth_error *err)
 {
+        int r = write_file_at(sp->sd.dir_fd, CONFIG_COPY, O_CREAT | O_TRUNC, 0600, json, len, err);
+        if (r < 0)
+                return r;
         const struct oci_hooks *h = &sp->cfg->hooks;
         if (!hooks_any(&h->poststart) && !hooks_any(&h->poststop))
                 return 0;
-        return write_file_at(sp->sd.dir_fd, HOOKS_CONFIG, O_CREAT | O_TRUNC, 0600, json, len, err);
+        return write_file_at(sp->sd.dir_fd, POST_HOOKS_MARK, O_CREAT | O_TRUNC, 0600, "", 0, err);
 }
 
 static void systemd_scope_releasep(struct systemd_scope *s)
@@ -397,6 +399,10 @@ static int start_init(struct spawned *sp, const struct container_options *opts, 
                 ns_restore_after_clone(&saved);
                 return r;
         }
+        /* Decided before the clone: in the child, geteuid() is the overflow
+         * id until berth maps it, and 0 once it has, a race the child would
+         * lose by making itself undumpable between uid_map and setgroups. */
+        bool unprivileged_maps = (sp->plan.clone_flags & CLONE_NEWUSER) && geteuid() != 0;
         bool placed;
         pid_t pid = clone_init(sp, !scope && sp->cg.abs_path, &placed);
         int clone_errno = errno;
@@ -420,7 +426,7 @@ static int start_init(struct spawned *sp, const struct container_options *opts, 
                         .seccomp = sp->seccomp,
                         .no_pivot = opts->no_pivot,
                         .no_new_keyring = opts->no_new_keyring,
-                        .unprivileged_maps = (sp->plan.clone_flags & CLONE_NEWUSER) && geteuid() != 0,
+                        .unprivileged_maps = unprivileged_maps,
                         .original_mask = *original_mask,
                 };
                 container_init(&ctx);
@@ -465,24 +471,6 @@ static int start_init(struct spawned *sp, const struct container_options *opts, 
         return sync_expect(sp->sync_fd, SYNC_READY, err);
 }
 
-static int write_pid_file(const char *path, pid_t pid, struct berth_error *err)
-{
-        /* Written to a temporary name and renamed, so a reader never sees
-         * an empty file (containerd reads it as soon as create returns). */
-        _cleanup_free_ char *tmp = xasprintf("%s.berth-tmp", path);
-        char buf[32];
-        int n = snprintf(buf, sizeof(buf), "%d", pid);
-        int r = write_file_at(AT_FDCWD, tmp, O_CREAT | O_TRUNC, 0644, buf, (size_t) n, err);
-        if (r < 0)
-                return berth_error_prefix(err, "--pid-file");
-        if (rename(tmp, path) < 0) {
-                int e = errno;
-                unlink(tmp);
-                return berth_error_errno(err, e, "--pid-file: rename %s to %s", tmp, path);
-        }
-        return 0;
-}
-
 static int record_state(struct spawned *sp, const struct container_options *opts, struct berth_error *err)
 {
         sp->st.status = STATUS_CREATED;
@@ -493,7 +481,7 @@ static int record_state(struct spawned *sp, const struct container_options *opts
                 return r;
         log_debug("container %s: created, state in %s", sp->st.id, sp->sd.path);
         if (opts->pid_file)
-                return write_pid_file(opts->pid_file, sp->pid, err);
+                return state_write_pid_file(opts->pid_file, sp->pid, err);
         return 0;
 }
 
@@ -554,7 +542,7 @@ int container_spawn(const struct container_options *opts, bool via_fifo,
                         return r;
         }
         fill_state(sp, opts->id, bundle, rootfs);
-        r = keep_config_for_hooks(sp, config_json, config_len, err);
+        r = keep_config(sp, config_json, config_len, err);
         if (r < 0)
                 return r;
         if (via_fifo) {

@@ -64,9 +64,8 @@ int container_start(const char *root, const char *id, struct berth_error *err)
         if (st.status != STATUS_CREATED)
                 return berth_error_new(err, EINVAL, "cannot start a container that is %s (only a created one)",
                                        container_status_name(st.status));
-        /* Only containers with poststart or poststop hooks keep their
-         * config; only poststart needs to wait for the exec. */
-        bool hooks = faccessat(sd.dir_fd, HOOKS_CONFIG, F_OK, 0) == 0;
+        /* Only poststart needs to wait for the exec. */
+        bool hooks = faccessat(sd.dir_fd, POST_HOOKS_MARK, F_OK, 0) == 0;
         r = release_init(&sd, hooks, err);
         if (r < 0)
                 return r;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cgroups/freezer.h"
@@ -482,4 +483,36 @@ int state_open_load(const char *root, const char *id, bool lock, struct state_di
         if (r < 0)
                 return r;
         return state_load(sd, st, err);
+}
+
+int state_open_init_pidfd(const struct oci_state *st)
+{
+#if defined(SYS_pidfd_open) && defined(SYS_pidfd_send_signal)
+        int fd = (int) syscall(SYS_pidfd_open, st->pid, 0);
+        if (fd < 0)
+                return -errno;
+        if (st->pid_start_time != 0 && process_start_time(st->pid) != st->pid_start_time) {
+                close(fd);
+                return -ESRCH;
+        }
+        return fd;
+#else
+        return -ENOSYS;
+#endif
+}
+
+int state_write_pid_file(const char *path, pid_t pid, struct berth_error *err)
+{
+        _cleanup_free_ char *tmp = xasprintf("%s.berth-tmp", path);
+        char buf[32];
+        int n = snprintf(buf, sizeof(buf), "%d", pid);
+        int r = write_file_at(AT_FDCWD, tmp, O_CREAT | O_TRUNC, 0644, buf, (size_t) n, err);
+        if (r < 0)
+                return berth_error_prefix(err, "--pid-file");
+        if (rename(tmp, path) < 0) {
+                int e = errno;
+                unlink(tmp);
+                return berth_error_errno(err, e, "--pid-file: rename %s to %s", tmp, path);
+        }
+        return 0;
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "common/error.h"
 #include "oci/state.h"
@@ -67,6 +68,17 @@ void state_dir_release(struct state_dir *sd);
 
 /* Every container id under root, sorted; *ids NULL-terminated. */
 int state_list_ids(const char *root, char ***ids, struct berth_error *err);
+
+/* A pidfd (O_CLOEXEC) for the container's init, checked to be the
+ * recorded process: once held, the pid cannot be reused under it.
+ * -ENOSYS where the kernel (< 5.3) has no pidfd_open, -ESRCH when the
+ * init is gone. */
+int state_open_init_pidfd(const struct oci_state *st);
+
+/* --pid-file: `pid` written to a temporary name and renamed, so a reader
+ * never sees an empty file (containerd reads it as soon as create or exec
+ * returns). */
+int state_write_pid_file(const char *path, pid_t pid, struct berth_error *err);
 
 /* /proc/<pid>/stat start time (field 22); 0 if the process is gone. */
 unsigned long long process_start_time(pid_t pid);

@@ -22,6 +22,7 @@ static const char *sync_type_name(int type)
         case SYNC_TERMINAL: return "terminal";
         case SYNC_SECCOMP: return "seccomp";
         case SYNC_IDMAPPED: return "idmapped mount";
+        case SYNC_PID: return "pid";
         }
         return "unknown";
 }
@@ -53,6 +54,15 @@ static int send_msg(int fd, const struct sync_msg *m)
 int sync_send(int fd, enum sync_type type, struct berth_error *err)
 {
         struct sync_msg m = { .type = type };
+        int r = send_msg(fd, &m);
+        if (r < 0)
+                return berth_error_errno(err, -r, "sync: send %s", sync_type_name(type));
+        return 0;
+}
+
+int sync_send_code(int fd, enum sync_type type, int code, struct berth_error *err)
+{
+        struct sync_msg m = { .type = type, .code = code };
         int r = send_msg(fd, &m);
         if (r < 0)
                 return berth_error_errno(err, -r, "sync: send %s", sync_type_name(type));
@@ -139,6 +149,33 @@ int sync_expect(int fd, enum sync_type expected, struct berth_error *err)
                 n = read(fd, &m, sizeof(m));
         while (n < 0 && errno == EINTR);
         return check_message(&m, n, expected, err);
+}
+
+int sync_expect_code(int fd, enum sync_type expected, int *code, struct berth_error *err)
+{
+        struct sync_msg m;
+        ssize_t n;
+        do
+                n = read(fd, &m, sizeof(m));
+        while (n < 0 && errno == EINTR);
+        int r = check_message(&m, n, expected, err);
+        if (r == 0)
+                *code = m.code;
+        return r;
+}
+
+int sync_wait_exec(int fd, struct berth_error *err)
+{
+        struct sync_msg m;
+        ssize_t n;
+        do
+                n = read(fd, &m, sizeof(m));
+        while (n < 0 && errno == EINTR);
+        if (n == 0)
+                return 0;
+        /* Anything but end-of-file is a failure: SYNC_ERROR says which,
+         * another message is a protocol error. */
+        return check_message(&m, n, SYNC_ERROR, err);
 }
 
 int sync_send_data(int fd, enum sync_type type, const char *data, size_t len, struct berth_error *err)

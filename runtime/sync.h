@@ -18,6 +18,7 @@ enum sync_type {
         SYNC_TERMINAL,   /* init -> berth (run): the terminal's master, SCM_RIGHTS */
         SYNC_SECCOMP,    /* init -> berth: the seccomp notify fd, for listenerPath */
         SYNC_IDMAPPED,   /* berth -> init: an idmapped mount's detached tree, SCM_RIGHTS */
+        SYNC_PID,        /* exec's helper -> berth: the process's pid (in code) */
 };
 
 struct sync_msg {
@@ -45,6 +46,15 @@ int sync_send_fd(int fd, enum sync_type type, int passfd, struct berth_error *er
 /* Receive a message of type `expected` carrying an fd; SYNC_ERROR becomes
  * *err as with sync_expect. */
 int sync_expect_fd(int fd, enum sync_type expected, int *passfd, struct berth_error *err);
+
+/* A message carrying a number in its code field (SYNC_PID). */
+int sync_send_code(int fd, enum sync_type type, int code, struct berth_error *err);
+int sync_expect_code(int fd, enum sync_type expected, int *code, struct berth_error *err);
+
+/* After READY: wait until the peer's end closes, which its close-on-exec
+ * does at a successful execve.  A SYNC_ERROR first (the exec or a last
+ * step failed) becomes *err. */
+int sync_wait_exec(int fd, struct berth_error *err);
 
 /* Receive one message and check it is `expected`.  SYNC_ERROR becomes
  * *err with the init's own message; end-of-file means the peer died. */

@@ -71,7 +71,8 @@ static int bind_console(int slave, struct berth_error *err)
         return procfs_bind_fd("bind the terminal to /dev/console", slave, target, 0, err);
 }
 
-int terminal_create_in_container(const struct oci_process *proc, int *master, struct berth_error *err)
+int terminal_create_in_container(const struct oci_process *proc, bool as_console, int *master,
+                                 struct berth_error *err)
 {
         int r;
         _cleanup_close_ int ptm = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -92,8 +93,7 @@ int terminal_create_in_container(const struct oci_process *proc, int *master, st
                                       .ws_col = (unsigned short) proc->console_size.width };
                 ioctl(slave, TIOCSWINSZ, &ws);
         }
-        r = bind_console(slave, err);
-        if (r < 0)
+        if (as_console && (r = bind_console(slave, err)) < 0)
                 return r;
         if (setsid() < 0)
                 return berth_error_errno(err, errno, "setsid");

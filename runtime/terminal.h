@@ -11,9 +11,12 @@
 #include "common/error.h"
 #include "oci/config.h"
 
-/* In the init, after pivot_root: open the pty, make the slave stdin,
- * stdout, stderr and the controlling terminal, return the master. */
-int terminal_create_in_container(const struct oci_process *proc, int *master, struct berth_error *err);
+/* In the init, after pivot_root (or in an exec'd process): open the pty,
+ * make the slave stdin, stdout, stderr and the controlling terminal, and
+ * with `as_console` (the init only) bind it over /dev/console; return the
+ * master. */
+int terminal_create_in_container(const struct oci_process *proc, bool as_console, int *master,
+                                 struct berth_error *err);
 
 /* Send the master to a --console-socket, named as runc names it. */
 int terminal_send_master(int sock, int master, struct berth_error *err);

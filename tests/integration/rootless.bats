@@ -398,3 +398,25 @@ host_ids() { # host_ids PID Uid|Gid
     [ ! -e "$DELEGATED/escape" ] || fail "the container made a group in the user's delegated cgroup"
     assert_clean_delegated
 }
+
+@test "kill --all without a cgroup of its own signals every process of the container, not only its init" {
+    # The init ignores SIGTERM (pid 1 of its namespace, no handler); its
+    # child does not.  Signalling the init alone, as kill --all did before
+    # it walked the pid namespace, leaves the child running.
+    make_rootless_bundle /bin/sh -c "sleep 1000 & exec $INIT pause"
+    run_detached urt run -d --bundle "$BUNDLE" "$ID"
+    assert_success
+    wait_for eval '[ "$(urt ps --format json "$ID" | jq length)" = 2 ]' ||
+        fail "ps: $(urt ps --format json "$ID")"
+    pid=$(container_pid "$ID")
+    child=$(urt ps --format json "$ID" | jq --argjson p "$pid" 'map(select(. != $p))[0]')
+    [ -n "$child" ] && [ "$child" != null ] || fail "no child in ps"
+    pid_alive "$child" || fail "child $child not running"
+    run urt kill --all "$ID" TERM
+    assert_success
+    wait_for pid_gone "$child" || fail "the init's child $child did not get SIGTERM"
+    pid_alive "$pid" || fail "the init $pid, which ignores SIGTERM, is gone"
+    run urt delete --force "$ID"
+    assert_success
+    assert_clean
+}
