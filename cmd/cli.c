@@ -2,6 +2,7 @@
  * lines (getopt's are switched off), positional checks, usage output. */
 #include "cmd/cli.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -98,4 +99,15 @@ void cli_print_json(const char *json)
         fputs(json, stdout);
         if (len == 0 || json[len - 1] != '\n')
                 putchar('\n');
+}
+
+bool cli_parse_preserve_fds(const char *s, int *out)
+{
+        long n;
+        /* The kernel's fd limit is far below INT_MAX; this only keeps the
+         * arithmetic (3 + N) from overflowing. */
+        if (parse_long(s, &n) < 0 || n < 0 || n > INT_MAX - 3)
+                return false;
+        *out = (int) n;
+        return true;
 }

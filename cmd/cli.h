@@ -73,6 +73,9 @@ void cli_print_help(const struct command *cmd);
 /* Print a malloc'd JSON document on stdout, newline-terminated. */
 void cli_print_json(const char *json);
 
+/* --preserve-fds N: a count of descriptors after stdio (create, run, exec). */
+bool cli_parse_preserve_fds(const char *s, int *out);
+
 struct container_options;
 /* The options create and run share (run adds --detach, --keep and
  * --no-subreaper when for_run), then the container id.  Returns -1 when

@@ -40,17 +40,6 @@ static const struct option run_options[] = {
         { 0 },
 };
 
-static bool parse_preserve_fds(const char *s, int *out)
-{
-        long n;
-        /* The kernel's fd limit is far below INT_MAX; this only keeps the
-         * arithmetic (3 + N) from overflowing. */
-        if (parse_long(s, &n) < 0 || n < 0 || n > INT_MAX - 3)
-                return false;
-        *out = (int) n;
-        return true;
-}
-
 int cli_container_options(const struct command *cmd, const struct global_options *g, int argc,
                           char **argv, bool for_run, struct container_options *opts)
 {
@@ -81,7 +70,7 @@ int cli_container_options(const struct command *cmd, const struct global_options
                         opts->no_new_keyring = true;
                         break;
                 case OPT_PRESERVE_FDS:
-                        if (!parse_preserve_fds(optarg, &opts->preserve_fds))
+                        if (!cli_parse_preserve_fds(optarg, &opts->preserve_fds))
                                 return cli_usage_error(cmd, "--preserve-fds: \"%s\" is not a number of file descriptors",
                                                        optarg);
                         break;

@@ -71,15 +71,6 @@ static void exec_lists_release(struct exec_lists *l)
         value_list_release(&l->caps);
 }
 
-static bool parse_preserve_fds(const char *s, int *out)
-{
-        long n;
-        if (parse_long(s, &n) < 0 || n < 0 || n > INT_MAX - 3)
-                return false;
-        *out = (int) n;
-        return true;
-}
-
 /* One option into *o; returns -1 to go on, else the exit code. */
 static int take_option(const struct command *cmd, int c, struct exec_options *o, struct exec_lists *l)
 {
@@ -100,7 +91,7 @@ static int take_option(const struct command *cmd, int c, struct exec_options *o,
         case OPT_CGROUP: o->sub_cgroup = optarg; break;
         case OPT_IGNORE_PAUSED: o->ignore_paused = true; break;
         case OPT_PRESERVE_FDS:
-                if (!parse_preserve_fds(optarg, &o->preserve_fds))
+                if (!cli_parse_preserve_fds(optarg, &o->preserve_fds))
                         return cli_usage_error(cmd, "--preserve-fds: \"%s\" is not a number of file descriptors",
                                                optarg);
                 break;

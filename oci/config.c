@@ -354,18 +354,27 @@ static int check_document(struct json_cursor *c, const struct oci_config *cfg)
 
 /* ---- entry points ------------------------------------------------------------------ */
 
-int oci_config_parse_data(const char *data, size_t len, const char *name, struct oci_config **out,
-                          struct berth_error *err)
+int config_document_open(const char *data, size_t len, const char *name, json_t **root,
+                         struct json_cursor *c, struct berth_error *err)
 {
         if (len > OCI_CONFIG_MAX_BYTES)
                 return berth_error_new(err, EFBIG, "%s: %zu bytes, more than the %zu berth reads",
                                        name, len, OCI_CONFIG_MAX_BYTES);
-        _cleanup_json_ json_t *root = NULL;
-        int r = json_parse_object(data, len, name, &root, err);
+        int r = json_parse_object(data, len, name, root, err);
         if (r < 0)
                 return r;
+        json_cursor_init(c, name, err);
+        return 0;
+}
+
+int oci_config_parse_data(const char *data, size_t len, const char *name, struct oci_config **out,
+                          struct berth_error *err)
+{
+        _cleanup_json_ json_t *root = NULL;
         struct json_cursor c;
-        json_cursor_init(&c, name, err);
+        int r = config_document_open(data, len, name, &root, &c, err);
+        if (r < 0)
+                return r;
         _cleanup_config_ struct oci_config *cfg = xmalloc0(sizeof(*cfg));
         if ((r = parse_document(&c, root, cfg)) < 0 || (r = check_document(&c, cfg)) < 0)
                 return r;

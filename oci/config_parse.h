@@ -119,6 +119,13 @@ static inline bool path_is_absolute(const char *p)
                 (n) = 0;                                       \
         } while (0)
 
+/* config.c: a document's text (config.json, or a section given on its own
+ * as --resources or --process take it) at most OCI_CONFIG_MAX_BYTES long,
+ * parsed into *root (the caller's to decref), with a cursor naming
+ * `name` in errors. */
+int config_document_open(const char *data, size_t len, const char *name, json_t **root,
+                         struct json_cursor *c, struct berth_error *err);
+
 /* config_process.c */
 int config_parse_process(struct json_cursor *c, const json_t *obj, struct oci_process *p);
 void config_process_release(struct oci_process *p);

@@ -411,15 +411,11 @@ void config_process_release(struct oci_process *p)
 int oci_process_parse_data(const char *data, size_t len, const char *name, struct oci_process *out,
                            struct berth_error *err)
 {
-        if (len > OCI_CONFIG_MAX_BYTES)
-                return berth_error_new(err, EFBIG, "%s: %zu bytes, more than the %zu berth reads",
-                                       name, len, OCI_CONFIG_MAX_BYTES);
         _cleanup_json_ json_t *root = NULL;
-        int r = json_parse_object(data, len, name, &root, err);
+        struct json_cursor c;
+        int r = config_document_open(data, len, name, &root, &c, err);
         if (r < 0)
                 return r;
-        struct json_cursor c;
-        json_cursor_init(&c, name, err);
         return config_parse_process(&c, root, out);
 }
 

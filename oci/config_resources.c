@@ -407,15 +407,11 @@ void config_resources_release(struct oci_resources *res)
 int oci_resources_parse_data(const char *data, size_t len, const char *name, struct oci_resources *out,
                              struct berth_error *err)
 {
-        if (len > OCI_CONFIG_MAX_BYTES)
-                return berth_error_new(err, EFBIG, "%s: %zu bytes, more than the %zu berth reads",
-                                       name, len, OCI_CONFIG_MAX_BYTES);
         _cleanup_json_ json_t *root = NULL;
-        int r = json_parse_object(data, len, name, &root, err);
+        struct json_cursor c;
+        int r = config_document_open(data, len, name, &root, &c, err);
         if (r < 0)
                 return r;
-        struct json_cursor c;
-        json_cursor_init(&c, name, err);
         memset(out, 0, sizeof(*out));
         r = config_parse_resources(&c, root, out);
         if (r < 0)

@@ -230,22 +230,6 @@ static int start_helper(const struct exec_options *o, const sigset_t *original_m
         return 0;
 }
 
-/* linux.seccomp.listenerPath gets the notify fd with the container's state. */
-static int pass_seccomp_listener(struct exec_run *x, struct berth_error *err)
-{
-        if (!x->seccomp || !seccomp_program_notifies(x->seccomp))
-                return 0;
-        _cleanup_close_ int notify_fd = -1;
-        int r = sync_expect_fd(x->sync_fd, SYNC_SECCOMP, &notify_fd, err);
-        if (r < 0)
-                return r;
-        _cleanup_free_ char *state = NULL;
-        r = oci_state_emit(&x->st, &state, err);
-        if (r < 0)
-                return r;
-        return seccomp_notify_listener(x->cfg, state, notify_fd, err);
-}
-
 /* From the helper's pid message to the exec: the process's set-up, with
  * its terminal and notify fd on the way. */
 static int follow_process(struct exec_run *x, struct berth_error *err)
@@ -263,7 +247,7 @@ static int follow_process(struct exec_run *x, struct berth_error *err)
         if (x->cfg->process.terminal && x->console_fd < 0 &&
             (r = sync_expect_fd(x->sync_fd, SYNC_TERMINAL, &x->terminal_master, err)) < 0)
                 return r;
-        if ((r = pass_seccomp_listener(x, err)) < 0 || (r = sync_expect(x->sync_fd, SYNC_READY, err)) < 0)
+        if ((r = seccomp_pass_listener(x->cfg, x->seccomp, x->sync_fd, &x->st, err)) < 0 || (r = sync_expect(x->sync_fd, SYNC_READY, err)) < 0)
                 return r;
         return sync_wait_exec(x->sync_fd, err);
 }

@@ -44,9 +44,7 @@ static int setup_terminal(const struct exec_context *ctx, struct berth_error *er
         int r = terminal_create_in_container(&ctx->cfg->process, false, &master, err);
         if (r < 0)
                 return r;
-        if (ctx->console_fd >= 0)
-                return terminal_send_master(ctx->console_fd, master, err);
-        return sync_send_fd(ctx->sync_fd, SYNC_TERMINAL, master, err);
+        return terminal_hand_over(master, ctx->console_fd, ctx->sync_fd, err);
 }
 
 static int load_seccomp(const struct exec_context *ctx, struct berth_error *err)

@@ -95,12 +95,10 @@ static int setup_terminal(const struct init_context *ctx, struct berth_error *er
         int r = terminal_create_in_container(&ctx->cfg->process, true, &master, err);
         if (r < 0)
                 return r;
-        if (ctx->console_fd >= 0) {
-                r = terminal_send_master(ctx->console_fd, master, err);
+        r = terminal_hand_over(master, ctx->console_fd, ctx->sync_fd, err);
+        if (ctx->console_fd >= 0)
                 close(ctx->console_fd);
-                return r;
-        }
-        return sync_send_fd(ctx->sync_fd, SYNC_TERMINAL, master, err);
+        return r;
 }
 
 /* The state documents the init's own hooks read, "creating" then

@@ -29,3 +29,10 @@ bool seccomp_program_notifies(const struct seccomp_program *prog);
  * container's process state (config-linux.md "The Container Process State"). */
 int seccomp_notify_listener(const struct oci_config *cfg, const char *state_json, int notify_fd,
                             struct berth_error *err);
+
+struct oci_state;
+/* In berth, when `prog` notifies: receive the notify fd the process sent
+ * over the sync channel (SYNC_SECCOMP) and hand it to the listener with
+ * `st` as the state.  Nothing when prog is NULL or does not notify. */
+int seccomp_pass_listener(const struct oci_config *cfg, const struct seccomp_program *prog, int sync_fd,
+                          const struct oci_state *st, struct berth_error *err);

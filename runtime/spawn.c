@@ -301,17 +301,9 @@ static int send_idmapped_trees(struct spawned *sp, struct berth_error *err)
  * linux.seccomp.listenerPath, with the state, from berth. */
 static int pass_seccomp_listener(struct spawned *sp, struct berth_error *err)
 {
-        if (!sp->seccomp || !seccomp_program_notifies(sp->seccomp))
-                return 0;
-        _cleanup_close_ int notify_fd = -1;
-        int r = sync_expect_fd(sp->sync_fd, SYNC_SECCOMP, &notify_fd, err);
-        if (r < 0)
-                return r;
-        _cleanup_free_ char *state = NULL;
-        r = emit_state_as(sp, sp->pid, STATUS_CREATING, &state, err);
-        if (r < 0)
-                return r;
-        return seccomp_notify_listener(sp->cfg, state, notify_fd, err);
+        sp->st.pid = sp->pid;
+        sp->st.status = STATUS_CREATING;
+        return seccomp_pass_listener(sp->cfg, sp->seccomp, sp->sync_fd, &sp->st, err);
 }
 
 /* systemd reports the scope's group in the whole hierarchy; berth's

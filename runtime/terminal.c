@@ -17,6 +17,7 @@
 #include "common/cleanup.h"
 #include "common/util.h"
 #include "namespaces/procfs.h"
+#include "runtime/sync.h"
 
 _Static_assert(sizeof(struct termios) <= sizeof(((struct terminal_proxy *) 0)->saved_termios),
                "saved_termios too small");
@@ -187,4 +188,11 @@ void terminal_proxy_finish(struct terminal_proxy *tp)
                 tcsetattr(STDIN_FILENO, TCSANOW, (struct termios *) tp->saved_termios);
         close(tp->master);
         tp->master = -1;
+}
+
+int terminal_hand_over(int master, int console_fd, int sync_fd, struct berth_error *err)
+{
+        if (console_fd >= 0)
+                return terminal_send_master(console_fd, master, err);
+        return sync_send_fd(sync_fd, SYNC_TERMINAL, master, err);
 }

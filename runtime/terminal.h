@@ -18,6 +18,10 @@
 int terminal_create_in_container(const struct oci_process *proc, bool as_console, int *master,
                                  struct berth_error *err);
 
+/* Hand the master to whoever asked: the --console-socket when connected
+ * (console_fd >= 0), else berth over the sync channel (SYNC_TERMINAL). */
+int terminal_hand_over(int master, int console_fd, int sync_fd, struct berth_error *err);
+
 /* Send the master to a --console-socket, named as runc names it. */
 int terminal_send_master(int sock, int master, struct berth_error *err);
 
