@@ -131,12 +131,14 @@ static int open_trusted_root(struct berth_error *err)
 static int cached_root = -1;
 static pid_t cached_for;
 
+/* A forked child inherits the cache but not a use for it: the init and
+ * exec's helper close every descriptor they inherit first thing, and the
+ * number may since name another file of theirs.  It is forgotten, never
+ * closed, in a process that did not open it. */
 int procfs_root(struct berth_error *err)
 {
         if (cached_root >= 0 && cached_for == getpid())
                 return cached_root;
-        if (cached_root >= 0)
-                close(cached_root);
         cached_root = -1;
         int fd = open_trusted_root(err);
         if (fd < 0)

@@ -19,6 +19,7 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "namespaces/procfs.h"
 #include "runtime/attributes.h"
 #include "runtime/fds.h"
 #include "runtime/process.h"
@@ -87,12 +88,8 @@ static int setup_process(const struct exec_context *ctx, char **exe, struct bert
                 return r;
         if ((r = setup_terminal(ctx, err)) < 0)
                 return r;
-        process_own_proc_writes_begin(ctx->in_user_ns);
-        r = process_apply_limits(proc, &ctx->cfg->linux_, err);
-        process_own_proc_writes_end(ctx->in_user_ns);
-        if (r < 0)
-                return r;
-        if ((r = attributes_apply(ctx->cfg, err)) < 0 ||
+        if ((r = process_apply_limits(proc, &ctx->cfg->linux_, err)) < 0 ||
+            (r = attributes_apply(ctx->cfg, err)) < 0 ||
             (r = attributes_apply_exec_affinity(proc, true, err)) < 0 ||
             (r = process_enter_cwd(proc, err)) < 0 || (r = process_find_executable(proc, exe, err)) < 0)
                 return r;
@@ -181,8 +178,14 @@ _Noreturn void exec_helper(const struct exec_context *ctx)
 {
         struct berth_error err = { 0 };
         process_make_undumpable();
-        if (join_cgroup(ctx, &err) < 0)
+        /* oomScoreAdj is written here, with the host's credentials, and
+         * inherited: in the container's user namespace the process would
+         * have to turn dumpable for its own /proc file (see init.c), open
+         * to a process there with CAP_SYS_PTRACE. */
+        if (join_cgroup(ctx, &err) < 0 || process_apply_oom_score_adj(&ctx->cfg->process, &err) < 0)
                 fail(ctx->sync_fd, &err, 1);
+        /* The host's procfs it wrote through stays out of the container. */
+        procfs_close();
         close_inherited_fds(ctx);
         if (join_namespaces(ctx, &err) < 0)
                 fail(ctx->sync_fd, &err, 1);

@@ -226,10 +226,13 @@ static int load_seccomp(const struct init_context *ctx, struct berth_error *err)
 static int setup_process(const struct init_context *ctx, char **exe, struct berth_error *err)
 {
         const struct oci_process *proc = &ctx->cfg->process;
-        own_proc_writes_begin(ctx);
-        int r = process_apply_limits(proc, &ctx->cfg->linux_, err);
-        own_proc_writes_end(ctx);
-        if (r < 0)
+        int r = 0;
+        if (proc->has_oom_score_adj) {
+                own_proc_writes_begin(ctx);
+                r = process_apply_oom_score_adj(proc, err);
+                own_proc_writes_end(ctx);
+        }
+        if (r < 0 || (r = process_apply_limits(proc, &ctx->cfg->linux_, err)) < 0)
                 return r;
         r = attributes_apply(ctx->cfg, err);
         if (r < 0)

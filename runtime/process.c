@@ -263,17 +263,17 @@ static int apply_personality(const struct oci_personality *p, struct berth_error
         return 0;
 }
 
+int process_apply_oom_score_adj(const struct oci_process *proc, struct berth_error *err)
+{
+        return proc->has_oom_score_adj ? apply_oom_score_adj(proc->oom_score_adj, err) : 0;
+}
+
 int process_apply_limits(const struct oci_process *proc, const struct oci_linux *linux_,
                          struct berth_error *err)
 {
         int r = apply_rlimits(proc, err);
         if (r < 0)
                 return r;
-        if (proc->has_oom_score_adj) {
-                r = apply_oom_score_adj(proc->oom_score_adj, err);
-                if (r < 0)
-                        return r;
-        }
         if (linux_ && linux_->has_personality)
                 return apply_personality(&linux_->personality, err);
         return 0;

@@ -16,9 +16,14 @@ int process_set_hostname(const struct oci_config *cfg, struct berth_error *err);
 int process_apply_sysctl(const struct oci_config *cfg, struct berth_error *err);
 
 /* While still privileged: rlimits (a hard limit above berth's own, which
- * needs CAP_SYS_RESOURCE, is a clear error), oomScoreAdj, personality. */
+ * needs CAP_SYS_RESOURCE, is a clear error) and personality. */
 int process_apply_limits(const struct oci_process *proc, const struct oci_linux *linux_,
                          struct berth_error *err);
+
+/* process.oomScoreAdj, written to /proc/self/oom_score_adj (lowering it
+ * needs CAP_SYS_RESOURCE); nothing when the config has none.  The value is
+ * inherited by the processes forked after it. */
+int process_apply_oom_score_adj(const struct oci_process *proc, struct berth_error *err);
 
 /* Find process.args[0] like execvp would, using the PATH of process.env,
  * inside the (already pivoted) root; fills *path with a malloc'd absolute
@@ -46,7 +51,10 @@ int process_exec(const struct oci_process *proc, const char *path, struct berth_
 void process_make_undumpable(void);
 
 /* Around writes to its own /proc files (oom_score_adj, timens_offsets):
- * in a user namespace of the container's, dumpable just while it writes. */
+ * in a user namespace of the container's, dumpable just while it writes.
+ * Only around a write that happens: while dumpable, a process of the
+ * container with CAP_SYS_PTRACE in that namespace could reach berth's
+ * memory and descriptors. */
 void process_own_proc_writes_begin(bool in_user_ns);
 void process_own_proc_writes_end(bool in_user_ns);
 
