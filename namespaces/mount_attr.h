@@ -1,6 +1,6 @@
-/* The new mount API (open_tree, move_mount: Linux 5.2; mount_setattr:
- * 5.12): syscall numbers and flags for C libraries whose headers predate
- * them (glibc before 2.36). */
+/* The new mount API (open_tree, move_mount, fsopen, fsconfig, fsmount:
+ * Linux 5.2; mount_setattr: 5.12): syscall numbers and flags for C
+ * libraries whose headers predate them (glibc before 2.36). */
 #pragma once
 
 #include <fcntl.h>
@@ -44,4 +44,23 @@
 #endif
 #ifndef MOVE_MOUNT_T_EMPTY_PATH
 #define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
+#endif
+#ifndef SYS_fsopen
+#define SYS_fsopen 430
+#endif
+#ifndef SYS_fsconfig
+#define SYS_fsconfig 431
+#endif
+#ifndef SYS_fsmount
+#define SYS_fsmount 432
+#endif
+/* Where <sys/mount.h> has no fsopen, it has no enum fsconfig_command either. */
+#ifndef FSOPEN_CLOEXEC
+#define FSOPEN_CLOEXEC 0x00000001
+#define FSCONFIG_SET_FLAG 0
+#define FSCONFIG_SET_STRING 1
+#define FSCONFIG_CMD_CREATE 6
+#endif
+#ifndef FSMOUNT_CLOEXEC
+#define FSMOUNT_CLOEXEC 0x00000001
 #endif

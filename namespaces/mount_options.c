@@ -2,6 +2,7 @@
  * propagation, mount_setattr(2) attributes and the leftover fs data. */
 #include "namespaces/mount_options.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -222,5 +223,49 @@ int mount_propagation_parse(const char *name, unsigned long *flags)
         if (!def || def->kind != OPT_PROPAGATION)
                 return -EINVAL;
         *flags = def->value;
+        return 0;
+}
+
+/* Superblock flags by the names fsconfig knows them (fs/fs_context.c). */
+static const struct { unsigned long ms; const char *name; } sb_flag_names[MOUNT_SB_FLAGS_MAX] = {
+        { MS_RDONLY, "ro" },
+        { MS_SYNCHRONOUS, "sync" },
+        { MS_DIRSYNC, "dirsync" },
+        { MS_LAZYTIME, "lazytime" },
+};
+
+/* Per-mount flags a new mount takes from fsmount's attributes. */
+static const struct { unsigned long ms; uint64_t attr; } new_mount_attrs[] = {
+        { MS_RDONLY, MOUNT_ATTR_RDONLY },
+        { MS_NOSUID, MOUNT_ATTR_NOSUID },
+        { MS_NODEV, MOUNT_ATTR_NODEV },
+        { MS_NOEXEC, MOUNT_ATTR_NOEXEC },
+        { MS_NODIRATIME, MOUNT_ATTR_NODIRATIME },
+        { MS_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW },
+};
+
+#define NEW_MOUNT_MS_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NODIRATIME | MS_NOSYMFOLLOW \
+                            | MS_NOATIME | MS_RELATIME | MS_STRICTATIME | MS_SYNCHRONOUS | MS_DIRSYNC \
+                            | MS_LAZYTIME)
+
+int mount_flags_for_fsmount(unsigned long flags, const char *sb_flags[MOUNT_SB_FLAGS_MAX + 1],
+                            uint64_t *attr)
+{
+        if (flags & ~(unsigned long) NEW_MOUNT_MS_FLAGS)
+                return -EOPNOTSUPP;
+        size_t n = 0;
+        for (size_t i = 0; i < MOUNT_SB_FLAGS_MAX; i++)
+                if (flags & sb_flag_names[i].ms)
+                        sb_flags[n++] = sb_flag_names[i].name;
+        sb_flags[n] = NULL;
+        *attr = 0;
+        for (size_t i = 0; i < sizeof(new_mount_attrs) / sizeof(new_mount_attrs[0]); i++)
+                if (flags & new_mount_attrs[i].ms)
+                        *attr |= new_mount_attrs[i].attr;
+        /* As mount(2): strictatime over noatime, else relatime (0). */
+        if (flags & MS_STRICTATIME)
+                *attr |= MOUNT_ATTR_STRICTATIME;
+        else if (flags & MS_NOATIME)
+                *attr |= MOUNT_ATTR_NOATIME;
         return 0;
 }

@@ -274,60 +274,118 @@ static int create_last_component(int rootfd, const char *path, enum path_create 
         return fd;
 }
 
-/* One component for path_open_dir_no_symlinks: opened (created first if
- * missing) without following it, and required to be a directory. */
-static int open_dir_component(int dirfd, const char *name, const char *path, size_t end,
-                              struct berth_error *err)
+/* A walk that follows no symlink of the image's (path_open_dir_no_symlinks,
+ * path_open_kernel_links_only): `path` names it in messages. */
+struct strict_walk {
+        const char *path;
+        enum path_create create;
+        bool dirs_only;     /* the last component must be a directory too */
+        bool kernel_links;  /* procfs's and sysfs's own links are followed */
+};
+
+/* A symlink the kernel itself shows on procfs or sysfs (/proc/self ->
+ * "<pid>", /sys/class/net/lo -> "../../devices/..."): neither the image nor
+ * a process can change one, and, unless magic (follow_symlink refuses
+ * those), it leads to another file of the same filesystem. */
+static bool is_kernel_link(int linkfd)
+{
+        struct statfs fs;
+        return fstatfs(linkfd, &fs) == 0 && (fs.f_type == PROC_SUPER_MAGIC || fs.f_type == SYSFS_MAGIC);
+}
+
+static int refuse_symlink(int fd, const char *shown, struct berth_error *err)
+{
+        char target[PATH_MAX];
+        ssize_t n = readlinkat(fd, "", target, sizeof(target) - 1);
+        target[n < 0 ? 0 : n] = '\0';
+        return berth_error_new(err, ELOOP, "%s in the container rootfs is a symlink to %s", shown, target);
+}
+
+/* One component of a strict walk (`shown` names it): opened (created
+ * first if missing and asked) without following it, never a symlink but a
+ * kernel link where allowed (*link is set then), and a directory unless
+ * it is a last component that may be a file. */
+static int open_strict_component(const struct strict_walk *w, int dirfd, const char *name, const char *shown,
+                                 bool last, bool *link, struct berth_error *err)
 {
         _cleanup_close_ int fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0 && errno == ENOENT) {
-                if (mkdirat(dirfd, name, 0755) < 0 && errno != EEXIST)
-                        return berth_error_errno(err, errno, "create %.*s in the container rootfs",
-                                                 (int) end, path);
+        if (fd < 0 && errno == ENOENT && w->create != PATH_CREATE_NONE) {
+                int r = create_component(dirfd, name, last, w->create);
+                if (r < 0)
+                        return berth_error_errno(err, -r, "create %s in the container rootfs", shown);
                 fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
         }
         if (fd < 0)
-                return berth_error_errno(err, errno, "open %.*s in the container rootfs", (int) end, path);
+                return berth_error_errno(err, errno, "open %s in the container rootfs", shown);
         struct stat st;
         if (fstat(fd, &st) < 0)
-                return berth_error_errno(err, errno, "stat %.*s in the container rootfs", (int) end, path);
-        if (S_ISLNK(st.st_mode)) {
-                char target[PATH_MAX];
-                ssize_t n = readlinkat(fd, "", target, sizeof(target) - 1);
-                target[n < 0 ? 0 : n] = '\0';
-                return berth_error_new(err, ELOOP, "%.*s in the container rootfs is a symlink to %s",
-                                       (int) end, path, target);
-        }
-        if (!S_ISDIR(st.st_mode))
-                return berth_error_new(err, ENOTDIR, "%.*s in the container rootfs is not a directory",
-                                       (int) end, path);
+                return berth_error_errno(err, errno, "stat %s in the container rootfs", shown);
+        *link = S_ISLNK(st.st_mode);
+        if (*link && !(w->kernel_links && is_kernel_link(fd)))
+                return refuse_symlink(fd, shown, err);
+        if (!*link && !S_ISDIR(st.st_mode) && (!last || w->dirs_only))
+                return berth_error_new(err, ENOTDIR, "%s in the container rootfs is not a directory", shown);
         return steal_fd(&fd);
 }
 
-int path_open_dir_no_symlinks(int rootfd, const char *path, struct berth_error *err)
+/* Messages name the path up to the component; past a kernel link the
+ * rest of the walk is the link's text, so the whole path and the name. */
+static char *shown_component(const struct strict_walk *w, const char *p, const char *name, bool past_link)
+{
+        if (past_link)
+                return xasprintf("%s (%s past a link)", w->path, name);
+        return xasprintf("%.*s", (int) (p - w->path), w->path);
+}
+
+static int walk_strict(int rootfd, const struct strict_walk *w, struct berth_error *err)
 {
         _cleanup_(dir_stack_release) struct dir_stack stack = { 0 };
-        const char *p = path;
+        _cleanup_free_ char *rest = NULL;
+        const char *p = w->path;
+        unsigned links = 0;
         for (;;) {
                 char name[NAME_MAX + 1];
                 int kind = take_component(&p, name, &stack);
                 if (kind < 0)
-                        return berth_error_errno(err, -kind, "open %s in the container rootfs", path);
+                        return berth_error_errno(err, -kind, "open %s in the container rootfs", w->path);
                 if (kind == COMPONENT_END)
                         break;
                 if (kind == COMPONENT_DOTS)
                         continue;
                 int dirfd = stack.n ? stack.fds[stack.n - 1] : rootfd;
-                int fd = open_dir_component(dirfd, name, path, (size_t) (p - path), err);
+                _cleanup_free_ char *shown = shown_component(w, p, name, rest != NULL);
+                bool link = false;
+                _cleanup_close_ int fd = open_strict_component(w, dirfd, name, shown, only_slashes(p), &link,
+                                                               err);
                 if (fd < 0)
                         return fd;
-                dir_stack_push(&stack, fd);
+                if (!link) {
+                        dir_stack_push(&stack, steal_fd(&fd));
+                        continue;
+                }
+                int r = ++links > MAX_SYMLINKS ? -ELOOP : follow_symlink(fd, p, &rest, &stack);
+                if (r < 0)
+                        return refuse_symlink(fd, shown, err);
+                p = rest;
         }
         if (stack.n == 0) {
                 int fd = openat(rootfd, ".", O_PATH | O_CLOEXEC);
                 return fd >= 0 ? fd : berth_error_errno(err, errno, "open the container rootfs");
         }
         return stack.fds[--stack.n];
+}
+
+int path_open_dir_no_symlinks(int rootfd, const char *path, struct berth_error *err)
+{
+        const struct strict_walk w = { .path = path, .create = PATH_CREATE_DIR, .dirs_only = true };
+        return walk_strict(rootfd, &w, err);
+}
+
+int path_open_kernel_links_only(int rootfd, const char *path, enum path_create create,
+                                struct berth_error *err)
+{
+        const struct strict_walk w = { .path = path, .create = create, .kernel_links = true };
+        return walk_strict(rootfd, &w, err);
 }
 
 int path_open_in_root(int rootfd, const char *path, enum path_create create,

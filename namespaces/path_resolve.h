@@ -28,6 +28,17 @@ int path_open_in_root(int rootfd, const char *path, enum path_create create,
  * else that is no directory with -ENOTDIR.  Returns an O_PATH fd. */
 int path_open_dir_no_symlinks(int rootfd, const char *path, struct berth_error *err);
 
+/* The same walk for any mount destination in /proc or /sys, where a
+ * symlink the image put there before the filesystem is mounted, or one on
+ * a volume mounted below, would send a mount somewhere the path does not
+ * name.  Only the links procfs and sysfs show themselves are followed
+ * (/proc/self, /sys/class/...: no process can change them), never a magic
+ * one; ".." never goes above rootfd; missing components are created as
+ * `create` says, and the last one may be a file.  Any other symlink fails
+ * with -ELOOP and err naming it and its target.  Returns an O_PATH fd. */
+int path_open_kernel_links_only(int rootfd, const char *path, enum path_create create,
+                                struct berth_error *err);
+
 /* "/proc/self/fd/N": mount(2) on this acts on exactly the file the fd holds,
  * not on whatever the path resolves to now. */
 #define FD_PATH_MAX 32

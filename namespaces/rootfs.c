@@ -18,16 +18,13 @@
 #include "common/cleanup.h"
 #include "common/util.h"
 #include "namespaces/devices.h"
+#include "namespaces/fs_mount.h"
 #include "namespaces/idmapped_mount.h"
 #include "namespaces/mount_attr.h"
 #include "namespaces/mount_options.h"
 #include "namespaces/path_resolve.h"
 #include "namespaces/procfs.h"
 
-#if !HAVE_DECL_SYS_MOUNT_SETATTR
-#define SYS_mount_setattr 442
-#endif
-/* The new mount API (Linux 5.2), for C libraries that predate it. */
 #define CGROUP2_MAGIC 0x63677270
 #define SYSFS_MAGIC 0x62656572
 
@@ -35,20 +32,7 @@
 #define BIND_REMOUNT_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME \
                             | MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME | MS_NOSYMFOLLOW)
 
-/* struct mount_attr, spelled out: glibc only has it since 2.36. */
-struct mount_attr_args {
-        uint64_t attr_set, attr_clr, propagation, userns_fd;
-};
-
 /* ---- small helpers ------------------------------------------------------ */
-
-static int sys_mount_setattr(int dirfd, const char *path, unsigned flags, uint64_t set, uint64_t clr)
-{
-        struct mount_attr_args attr = { .attr_set = set, .attr_clr = clr };
-        if (syscall(SYS_mount_setattr, dirfd, path, flags, &attr, sizeof(attr)) < 0)
-                return -errno;
-        return 0;
-}
 
 /* Skip slashes and "." components. */
 static const char *skip_separators(const char *p)
@@ -111,6 +95,14 @@ static bool is_readonly_dev_mount(const struct oci_mount *m)
                && (m->parsed.flags & MS_RDONLY);
 }
 
+/* The MS_* flags a filesystem entry is mounted with first. */
+static unsigned long fs_mount_flags(const struct oci_mount *m)
+{
+        if (is_readonly_dev_mount(m))
+                return m->parsed.flags & ~(unsigned long) MS_RDONLY;
+        return m->parsed.flags;
+}
+
 /* A /dev bind mounted from the host already has its devices (runc skips
  * creating devices then, and so does berth). */
 static bool dev_is_bind_mount(const struct oci_config *cfg)
@@ -166,20 +158,16 @@ static int bind_remount_legacy(const char *path, unsigned long set, unsigned lon
         return 0;
 }
 
-/* Change per-mount flags of the mount at dirfd/path (only what is asked). */
-static int change_mount_flags(int dirfd, const char *path, bool recursive, unsigned long set,
-                              unsigned long clear)
+/* Change per-mount flags of the mount `fd` holds (only what is asked). */
+static int change_mount_flags(int fd, unsigned long set, unsigned long clear)
 {
         uint64_t attr_set, attr_clr;
         ms_to_mount_attr(set, clear, &attr_set, &attr_clr);
-        unsigned flags = (recursive ? AT_RECURSIVE : 0) | (*path ? 0 : AT_EMPTY_PATH);
-        int r = sys_mount_setattr(dirfd, path, flags, attr_set, attr_clr);
+        int r = mount_setattr_fd(fd, false, attr_set, attr_clr, 0);
         if (r != -ENOSYS)
                 return r;
-        if (*path)
-                return bind_remount_legacy(path, set, clear);
         char buf[FD_PATH_MAX];
-        return bind_remount_legacy(fd_path(dirfd, buf), set, clear);
+        return bind_remount_legacy(fd_path(fd, buf), set, clear);
 }
 
 /* ---- one entry of mounts[] ----------------------------------------------- */
@@ -202,7 +190,7 @@ static int set_propagation_and_attrs(int mnt, const char *dest, const struct mou
                 return berth_error_errno(err, errno, "set the propagation of %s", dest);
         if (!o->attr_set && !o->attr_clr)
                 return 0;
-        int r = sys_mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, o->attr_set, o->attr_clr);
+        int r = mount_setattr_fd(mnt, true, o->attr_set, o->attr_clr, 0);
         if (r == -ENOSYS)
                 return berth_error_new(err, ENOSYS,
                                        "recursive mount options on %s need Linux 5.12 (mount_setattr)", dest);
@@ -211,16 +199,17 @@ static int set_propagation_and_attrs(int mnt, const char *dest, const struct mou
         return 0;
 }
 
-/* The mount just made on what `mounted_on` holds, found again by its path
- * (-1: unchecked).  A process racing on a shared volume can swap that path
- * for a symlink to another mount meanwhile (CVE-2021-30465): what is found
- * must be the root of a mount and sit where `mounted_on` sits, or berth
- * refuses rather than give another mount the new one's options. */
+/* The mount that mount(2) just made on what `mounted_on` holds, found
+ * again by its path (mount(2) returns no fd of it).  A process racing on a
+ * shared volume can swap that path for a symlink to another mount
+ * meanwhile (CVE-2021-30465): what is found must be the root of a mount
+ * and sit where `mounted_on` sits, or berth refuses rather than give
+ * another mount the new one's options. */
 static int reopen_new_mount(int rootfd, const char *dest, int mounted_on, struct berth_error *err)
 {
         _cleanup_close_ int fd = path_open_in_root(rootfd, dest, PATH_CREATE_NONE, err);
-        if (fd < 0 || mounted_on < 0)
-                return fd < 0 ? fd : steal_fd(&fd);
+        if (fd < 0)
+                return fd;
         struct statx stx;
         if (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) < 0)
                 return berth_error_errno(err, errno, "statx %s", dest);
@@ -239,32 +228,38 @@ static int reopen_new_mount(int rootfd, const char *dest, int mounted_on, struct
         return steal_fd(&fd);
 }
 
-/* What an entry needs after its first mount(2) call: bind flags,
- * propagation, recursive attributes.  The fd the destination was opened with
- * (`mounted_on`) names the directory under the new mount, so the path is
- * opened again to reach the mount itself, and checked to lead there.  Binds
- * skip this step where the kernel lets them (bind_detached). */
-static int mount_followup_on(int rootfd, const char *dest, int mounted_on, const struct mount_options *o,
-                             bool bind, struct berth_error *err)
+/* What an entry needs once mounted: bind flags, propagation, recursive
+ * attributes, on the mount `mnt` holds. */
+static int apply_followup(int mnt, const char *dest, const struct mount_options *o, bool bind,
+                          struct berth_error *err)
 {
-        if (!bind_needs_flags(o, bind) && !o->propagation && !o->attr_set && !o->attr_clr)
-                return 0;
-        _cleanup_close_ int fd = reopen_new_mount(rootfd, dest, mounted_on, err);
-        if (fd < 0)
-                return fd;
         if (bind_needs_flags(o, bind)) {
-                int r = change_mount_flags(fd, "", false, o->flags & BIND_REMOUNT_FLAGS, o->clear);
+                int r = change_mount_flags(mnt, o->flags & BIND_REMOUNT_FLAGS, o->clear);
                 if (r < 0)
                         return berth_error_errno(err, -r, "remount %s with its options", dest);
         }
-        return set_propagation_and_attrs(fd, dest, o, err);
+        return set_propagation_and_attrs(mnt, dest, o, err);
 }
 
-/* For callers without the fd their mount went on. */
-static int mount_followup(int rootfd, const char *dest, const struct mount_options *o, bool bind,
-                          struct berth_error *err)
+/* After mount(2), where the new mount API could not be used: the fd the
+ * destination was opened with (`mounted_on`) names the directory under the
+ * new mount, so the path is opened again to reach the mount itself, and
+ * checked to lead there.  Returns an fd of the new mount. */
+static int mount_followup_on(int rootfd, const char *dest, int mounted_on, const struct mount_options *o,
+                             bool bind, struct berth_error *err)
 {
-        return mount_followup_on(rootfd, dest, -1, o, bind, err);
+        _cleanup_close_ int fd = reopen_new_mount(rootfd, dest, mounted_on, err);
+        if (fd < 0)
+                return fd;
+        int r = apply_followup(fd, dest, o, bind, err);
+        if (r < 0)
+                return r;
+        return steal_fd(&fd);
+}
+
+static bool needs_followup(const struct mount_options *o, bool bind)
+{
+        return bind_needs_flags(o, bind) || o->propagation || o->attr_set || o->attr_clr;
 }
 
 /* Bind sources relative to the bundle, as runc and crun resolve them. */
@@ -277,18 +272,63 @@ static char *bind_source(const struct rootfs_context *ctx, const char *source)
         return xasprintf("%s/%s", ctx->bundle, source);
 }
 
+/* Whether `path` lies in the directory `name` of the root, with "." and
+ * ".." taken as they come, the way a walk that follows no symlink takes
+ * them: "/a/../proc/x" is in /proc, "/proc/.." is not. */
+static bool first_component_is(const char *path, const char *name)
+{
+        const char *first = NULL;
+        size_t first_len = 0, depth = 0;
+        for (const char *p = skip_separators(path); *p; p = skip_separators(p)) {
+                size_t len = strcspn(p, "/");
+                if (len == 2 && p[0] == '.' && p[1] == '.') {
+                        depth -= depth > 0;
+                } else if (depth++ == 0) {
+                        first = p;
+                        first_len = len;
+                }
+                p += len;
+        }
+        return depth > 0 && first_len == strlen(name) && memcmp(first, name, first_len) == 0;
+}
+
+/* /proc and /sys hold what maskedPaths and readonlyPaths protect.  A
+ * symlink there that the image put before the filesystem is mounted, or
+ * one on a volume mounted below, would send a mount onto another file, or
+ * out of /proc and /sys into a shared volume that another container
+ * swaps.  A mount there goes on the file its path names, as proc and sysfs
+ * themselves do (mounted_only_on_directory), following only the links
+ * procfs and sysfs show (/proc/self ...), which nobody can change. */
+static bool in_proc_or_sys(const char *dest)
+{
+        return first_component_is(dest, "proc") || first_component_is(dest, "sys");
+}
+
+/* A mount destination inside the rootfs: in /proc and /sys following only
+ * the kernel's own symlinks; elsewhere with symlinks resolved inside the
+ * rootfs, and no magic link. */
+static int open_destination(int rootfd, const char *dest, enum path_create create, struct berth_error *err)
+{
+        if (!in_proc_or_sys(dest))
+                return path_open_in_root(rootfd, dest, create, err);
+        int fd = path_open_kernel_links_only(rootfd, dest, create, err);
+        if (fd == -ELOOP)
+                return berth_error_prefix(err, "a mount in /proc or /sys follows only the kernel's symlinks");
+        return fd;
+}
+
 /* Open a bind destination, creating it like its source (a directory, or an
  * empty file for anything else) when missing. */
 static int open_bind_destination(int rootfd, const char *dest, const char *source,
                                  struct berth_error *err)
 {
-        int fd = path_open_in_root(rootfd, dest, PATH_CREATE_NONE, err);
+        int fd = open_destination(rootfd, dest, PATH_CREATE_NONE, err);
         if (fd != -ENOENT)
                 return fd;
         struct stat st;
         if (stat(source, &st) < 0)
                 return berth_error_errno(err, errno, "bind mount source %s", source);
-        return path_open_in_root(rootfd, dest, S_ISDIR(st.st_mode) ? PATH_CREATE_DIR : PATH_CREATE_FILE, err);
+        return open_destination(rootfd, dest, S_ISDIR(st.st_mode) ? PATH_CREATE_DIR : PATH_CREATE_FILE, err);
 }
 
 /* crun's copy-symlink: a bind source that is a symlink is copied as a
@@ -303,12 +343,23 @@ static int copy_symlink(int rootfd, const char *source, const char *dest, struct
         const char *slash = strrchr(dest, '/');
         _cleanup_free_ char *parent = slash && slash != dest ? xasprintf("%.*s", (int) (slash - dest), dest)
                                                              : xstrdup("/");
-        _cleanup_close_ int dirfd = path_open_in_root(rootfd, parent, PATH_CREATE_DIR, err);
+        _cleanup_close_ int dirfd = open_destination(rootfd, parent, PATH_CREATE_DIR, err);
         if (dirfd < 0)
                 return dirfd;
         if (symlinkat(target, dirfd, slash ? slash + 1 : dest) < 0 && errno != EEXIST)
                 return berth_error_errno(err, errno, "symlink %s -> %s", dest, target);
         return 0;
+}
+
+/* A bind's per-mount flags ("ro", "nosuid" ...) on its detached tree,
+ * before anyone can see it.  -ENOSYS before Linux 5.12. */
+static int bind_flags_detached(int tree, const struct mount_options *o)
+{
+        if (!bind_needs_flags(o, true))
+                return 0;
+        uint64_t attr_set, attr_clr;
+        ms_to_mount_attr(o->flags & BIND_REMOUNT_FLAGS, o->clear, &attr_set, &attr_clr);
+        return mount_setattr_fd(tree, false, attr_set, attr_clr, 0);
 }
 
 /* A bind with the new mount API (open_tree, mount_setattr, move_mount:
@@ -318,76 +369,67 @@ static int copy_symlink(int rootfd, const char *source, const char *dest, struct
  * and finding the new mount again by its path would let a process racing
  * on a shared volume swap that path for a symlink to another mount, which
  * would get the "ro" while the bind stays writable (CVE-2021-30465).
- * Returns -ENOSYS, err untouched, where the kernel lacks any of it. */
-static int bind_detached(const char *source, int dest_fd, const struct oci_mount *m,
+ * Returns an fd of the new mount; -ENOSYS, err untouched, where the kernel
+ * lacks any of it. */
+static int bind_detached(const char *source, int dest_fd, const char *dest, const struct mount_options *o,
                          struct berth_error *err)
 {
-        const struct mount_options *o = &m->parsed;
         unsigned clone_flags = OPEN_TREE_CLONE | O_CLOEXEC | (o->recursive_bind ? AT_RECURSIVE : 0);
         _cleanup_close_ int tree = (int) syscall(SYS_open_tree, AT_FDCWD, source, clone_flags);
         if (tree < 0 && errno == ENOSYS)
                 return -ENOSYS;
         if (tree < 0)
-                return berth_error_errno(err, errno, "bind mount %s to %s", source, m->destination);
-        if (bind_needs_flags(o, true)) {
-                uint64_t attr_set, attr_clr;
-                ms_to_mount_attr(o->flags & BIND_REMOUNT_FLAGS, o->clear, &attr_set, &attr_clr);
-                int r = sys_mount_setattr(tree, "", AT_EMPTY_PATH, attr_set, attr_clr);
-                if (r == -ENOSYS)
-                        return -ENOSYS;
-                if (r < 0)
-                        return berth_error_errno(err, -r, "bind mount %s to %s with its options",
-                                                 source, m->destination);
-        }
+                return berth_error_errno(err, errno, "bind mount %s to %s", source, dest);
+        int r = bind_flags_detached(tree, o);
+        if (r == -ENOSYS)
+                return -ENOSYS;
+        if (r < 0)
+                return berth_error_errno(err, -r, "bind mount %s to %s with its options", source, dest);
         if (syscall(SYS_move_mount, tree, "", dest_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-                return berth_error_errno(err, errno, "bind mount %s to %s", source, m->destination);
-        return set_propagation_and_attrs(tree, m->destination, o, err);
-}
-
-static int do_bind_mount(const struct rootfs_context *ctx, int rootfd, const struct oci_mount *m,
-                         struct berth_error *err)
-{
-        _cleanup_free_ char *source = bind_source(ctx, m->source);
-        if (!source)
-                return berth_error_new(err, EINVAL, "a bind mount needs a source");
-        if (m->parsed.copy_symlink) {
-                int r = copy_symlink(rootfd, source, m->destination, err);
-                if (r <= 0)
-                        return r;
-        }
-        _cleanup_close_ int fd = open_bind_destination(rootfd, m->destination, source, err);
-        if (fd < 0)
-                return fd;
-        if (mount_is_idmapped(m)) {
-                /* berth cloned and idmapped the source (idmapped_mount.c). */
-                int tree = idmapped_trees_get(ctx->idmapped, (size_t) (m - ctx->cfg->mounts));
-                if (tree < 0)
-                        return berth_error_new(err, EINVAL, "no idmapped mount of %s was prepared", source);
-                int r = idmapped_tree_attach(tree, fd, m->destination, err);
-                if (r < 0)
-                        return r;
-                return mount_followup(rootfd, m->destination, &m->parsed, true, err);
-        }
-        int r = bind_detached(source, fd, m, err);
-        if (r != -ENOSYS)
+                return berth_error_errno(err, errno, "bind mount %s to %s", source, dest);
+        r = set_propagation_and_attrs(tree, dest, o, err);
+        if (r < 0)
                 return r;
-        char target[FD_PATH_MAX];
-        unsigned long flags = MS_BIND | (m->parsed.recursive_bind ? MS_REC : 0);
-        if (mount(source, fd_path(fd, target), NULL, flags, NULL) < 0)
-                return berth_error_errno(err, errno, "bind mount %s to %s", source, m->destination);
-        return mount_followup_on(rootfd, m->destination, fd, &m->parsed, true, err);
+        return steal_fd(&tree);
 }
 
-/* Where the host shows what a filesystem would show when the container may
- * not mount it itself (a user namespace without its own network or ipc
- * namespace): runc binds the host's instead, as berth does. */
-static const char *host_fallback_source(const char *type)
+/* Bind `source` onto what dest_fd holds with the options `o`: detached
+ * where the kernel can, else mount(2) and the checked follow-up.  Returns
+ * an fd of the new mount. */
+static int bind_onto(int rootfd, const char *source, int dest_fd, const char *dest,
+                     const struct mount_options *o, struct berth_error *err)
 {
-        if (streq(type, "sysfs"))
-                return "/sys";
-        if (streq(type, "mqueue"))
-                return "/dev/mqueue";
-        return NULL;
+        int mnt = bind_detached(source, dest_fd, dest, o, err);
+        if (mnt != -ENOSYS)
+                return mnt;
+        char target[FD_PATH_MAX];
+        unsigned long flags = MS_BIND | (o->recursive_bind ? MS_REC : 0);
+        if (mount(source, fd_path(dest_fd, target), NULL, flags, NULL) < 0)
+                return berth_error_errno(err, errno, "bind mount %s to %s", source, dest);
+        return mount_followup_on(rootfd, dest, dest_fd, o, true, err);
+}
+
+/* berth cloned and idmapped the source (idmapped_mount.c): the tree takes
+ * its flags while detached, is moved onto dest_fd, and takes propagation
+ * and recursive attributes by its own fd.  Returns a new fd of the mount:
+ * the tree's stays with ctx->idmapped. */
+static int attach_idmapped(const struct rootfs_context *ctx, const struct oci_mount *m, const char *source,
+                           int dest_fd, struct berth_error *err)
+{
+        int tree = idmapped_trees_get(ctx->idmapped, (size_t) (m - ctx->cfg->mounts));
+        if (tree < 0)
+                return berth_error_new(err, EINVAL, "no idmapped mount of %s was prepared", source);
+        int r = bind_flags_detached(tree, &m->parsed);
+        if (r < 0)
+                return berth_error_errno(err, -r, "remount %s with its options", m->destination);
+        r = idmapped_tree_attach(tree, dest_fd, m->destination, err);
+        if (r < 0)
+                return r;
+        r = set_propagation_and_attrs(tree, m->destination, &m->parsed, err);
+        if (r < 0)
+                return r;
+        int fd = fcntl(tree, F_DUPFD_CLOEXEC, 0);
+        return fd >= 0 ? fd : berth_error_errno(err, errno, "duplicate the idmapped mount of %s", source);
 }
 
 /* Before Linux 5.12 (no mount_setattr): remount each mount at or below
@@ -413,7 +455,7 @@ static int readonly_each_mount_below(const char *top)
 
 static int readonly_recursively(int fd)
 {
-        int r = sys_mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, MOUNT_ATTR_RDONLY, 0);
+        int r = mount_setattr_fd(fd, true, MOUNT_ATTR_RDONLY, 0, 0);
         if (r != -ENOSYS)
                 return r;
         char link[FD_PATH_MAX], top[4096];
@@ -430,33 +472,16 @@ static int readonly_recursively(int fd)
  * --rootless`, as in runc's).  A bind's "ro" reaches only its top mount:
  * the host's mounts below it, its cgroup2 where the user's delegated
  * groups are writable, would stay writable to the container
- * (CVE-2023-25809).  Every mount at or below the destination is made
- * read-only instead. */
-static int host_view_readonly(int rootfd, const struct oci_mount *m, struct berth_error *err)
+ * (CVE-2023-25809).  Every mount at or below the bind, which `mnt` holds,
+ * is made read-only instead. */
+static int host_view_readonly(int mnt, const struct oci_mount *m, struct berth_error *err)
 {
         if (!(m->parsed.flags & MS_RDONLY))
                 return 0;
-        _cleanup_close_ int fd = path_open_in_root(rootfd, m->destination, PATH_CREATE_NONE, err);
-        if (fd < 0)
-                return fd;
-        int r = readonly_recursively(fd);
+        int r = readonly_recursively(mnt);
         if (r < 0)
                 return berth_error_errno(err, -r, "make %s and every mount below it read-only", m->destination);
         return 0;
-}
-
-static int bind_host_instead(int rootfd, const char *source, const struct oci_mount *m,
-                             const char *target, struct berth_error *err)
-{
-        if (mount(source, target, NULL, MS_BIND | MS_REC, NULL) < 0)
-                return berth_error_errno(err, errno, "bind mount %s to %s", source, m->destination);
-        /* "ro" is host_view_readonly's to apply, to the whole tree. */
-        struct mount_options flags = m->parsed;
-        flags.flags &= ~(unsigned long) MS_RDONLY;
-        int r = mount_followup(rootfd, m->destination, &flags, true, err);
-        if (r < 0)
-                return r;
-        return host_view_readonly(rootfd, m, err);
 }
 
 /* A recursive bind of the host's sysfs (or a part of it), in a user
@@ -468,6 +493,53 @@ static bool binds_host_sysfs(const struct rootfs_context *ctx, const struct oci_
         _cleanup_free_ char *source = bind_source(ctx, m->source);
         struct statfs fs;
         return source && statfs(source, &fs) == 0 && fs.f_type == SYSFS_MAGIC;
+}
+
+static int do_bind_mount(const struct rootfs_context *ctx, int rootfd, const struct oci_mount *m,
+                         struct berth_error *err)
+{
+        _cleanup_free_ char *source = bind_source(ctx, m->source);
+        if (!source)
+                return berth_error_new(err, EINVAL, "a bind mount needs a source");
+        if (m->parsed.copy_symlink) {
+                int r = copy_symlink(rootfd, source, m->destination, err);
+                if (r <= 0)
+                        return r;
+        }
+        _cleanup_close_ int fd = open_bind_destination(rootfd, m->destination, source, err);
+        if (fd < 0)
+                return fd;
+        _cleanup_close_ int mnt = mount_is_idmapped(m)
+                                          ? attach_idmapped(ctx, m, source, fd, err)
+                                          : bind_onto(rootfd, source, fd, m->destination, &m->parsed, err);
+        if (mnt < 0 || !binds_host_sysfs(ctx, m))
+                return mnt < 0 ? mnt : 0;
+        return host_view_readonly(mnt, m, err);
+}
+
+/* Where the host shows what a filesystem would show when the container may
+ * not mount it itself (a user namespace without its own network or ipc
+ * namespace): runc binds the host's instead, as berth does. */
+static const char *host_fallback_source(const char *type)
+{
+        if (streq(type, "sysfs"))
+                return "/sys";
+        if (streq(type, "mqueue"))
+                return "/dev/mqueue";
+        return NULL;
+}
+
+static int bind_host_instead(int rootfd, const char *source, const struct oci_mount *m, int dest_fd,
+                             struct berth_error *err)
+{
+        /* "ro" is host_view_readonly's to apply, to the whole tree. */
+        struct mount_options o = m->parsed;
+        o.flags &= ~(unsigned long) MS_RDONLY;
+        o.recursive_bind = true;
+        _cleanup_close_ int mnt = bind_onto(rootfd, source, dest_fd, m->destination, &o, err);
+        if (mnt < 0)
+                return mnt;
+        return host_view_readonly(mnt, m, err);
 }
 
 /* proc, sysfs and cgroup2 hold the files that maskedPaths and
@@ -486,11 +558,40 @@ static bool mounted_only_on_directory(const struct oci_mount *m)
 static int open_fs_destination(int rootfd, const struct oci_mount *m, struct berth_error *err)
 {
         if (!mounted_only_on_directory(m))
-                return path_open_in_root(rootfd, m->destination, PATH_CREATE_DIR, err);
+                return open_destination(rootfd, m->destination, PATH_CREATE_DIR, err);
         int fd = path_open_dir_no_symlinks(rootfd, m->destination, err);
         if (fd == -ELOOP || fd == -ENOTDIR)
                 return berth_error_prefix(err, "%s is mounted only on a directory", m->type);
         return fd;
+}
+
+/* A new filesystem on what fd holds, with every option: created detached
+ * and moved there (fs_mount.h), or, where the kernel or the filesystem
+ * needs it, mount(2) on the fd and the checked follow-up.  *refused tells
+ * that the kernel would not make the filesystem at all (a user namespace
+ * may bind the host's instead) from a failure of an option after it. */
+static int mount_new_fs(int rootfd, const struct fs_mount_request *req, int fd, bool *refused,
+                        struct berth_error *err)
+{
+        *refused = false;
+        _cleanup_close_ int mnt = fs_mount_create(req, fd, err);
+        if (mnt >= 0) {
+                int r = fs_mount_attach(mnt, fd, req, err);
+                if (r != -ENOSYS)
+                        return r;
+        } else if (mnt != -ENOSYS) {
+                *refused = true;
+                return mnt;
+        }
+        char target[FD_PATH_MAX];
+        if (mount(req->source, fd_path(fd, target), req->type, req->flags, req->options->data) < 0) {
+                *refused = true;
+                return fs_mount_error(err, errno, req);
+        }
+        if (!needs_followup(req->options, false))
+                return 0;
+        _cleanup_close_ int followed = mount_followup_on(rootfd, req->dest, fd, req->options, false, err);
+        return followed < 0 ? followed : 0;
 }
 
 static int do_fs_mount(const struct rootfs_context *ctx, int rootfd, const struct oci_mount *m,
@@ -499,22 +600,21 @@ static int do_fs_mount(const struct rootfs_context *ctx, int rootfd, const struc
         _cleanup_close_ int fd = open_fs_destination(rootfd, m, err);
         if (fd < 0)
                 return fd;
-        char target[FD_PATH_MAX];
-        fd_path(fd, target);
-        const char *source = m->source ? m->source : m->type;
-        unsigned long flags = m->parsed.flags;
-        if (is_readonly_dev_mount(m))
-                flags &= ~(unsigned long) MS_RDONLY;
-        if (mount(source, target, m->type, flags, m->parsed.data) < 0) {
-                int e = errno;
-                const char *fallback = host_fallback_source(m->type);
-                if (e == EPERM && fallback && ctx->in_user_ns)
-                        return bind_host_instead(rootfd, fallback, m, target, err);
-                if (strcmp(source, m->type) == 0)
-                        return berth_error_errno(err, e, "mount %s to %s", source, m->destination);
-                return berth_error_errno(err, e, "mount %s (%s) to %s", source, m->type, m->destination);
+        const struct fs_mount_request req = {
+                .type = m->type,
+                .source = m->source ? m->source : m->type,
+                .dest = m->destination,
+                .flags = fs_mount_flags(m),
+                .options = &m->parsed,
+        };
+        bool refused;
+        int r = mount_new_fs(rootfd, &req, fd, &refused, err);
+        const char *fallback = host_fallback_source(m->type);
+        if (r == -EPERM && refused && fallback && ctx->in_user_ns) {
+                berth_error_clear(err);
+                return bind_host_instead(rootfd, fallback, m, fd, err);
         }
-        return mount_followup_on(rootfd, m->destination, fd, &m->parsed, false, err);
+        return r;
 }
 
 /* The cgroup2 mount point on the host and the container's cgroup in it. */
@@ -549,21 +649,24 @@ static int do_cgroup_mount(const struct rootfs_context *ctx, int rootfd, const s
         _cleanup_close_ int fd = open_fs_destination(rootfd, m, err);
         if (fd < 0)
                 return fd;
-        char target[FD_PATH_MAX];
-        fd_path(fd, target);
         if (config_lists_namespace(ctx->cfg, OCI_NS_CGROUP)) {
-                if (mount("cgroup2", target, "cgroup2", m->parsed.flags, m->parsed.data) == 0)
-                        return mount_followup_on(rootfd, m->destination, fd, &m->parsed, false, err);
+                const struct fs_mount_request req = {
+                        .type = "cgroup2", .source = "cgroup2", .dest = m->destination,
+                        .flags = m->parsed.flags, .options = &m->parsed,
+                };
+                bool refused;
+                int r = mount_new_fs(rootfd, &req, fd, &refused, err);
                 /* EPERM/EBUSY: a user namespace that does not own the cgroup
                  * namespace; runc falls back to a bind too. */
-                if (errno != EPERM && errno != EBUSY)
-                        return berth_error_errno(err, errno, "mount cgroup2 to %s", m->destination);
+                if (!refused || (r != -EPERM && r != -EBUSY))
+                        return r;
+                berth_error_clear(err);
         }
         _cleanup_free_ char *source = NULL;
         int r = own_cgroup_dir(&source, err);
         if (r < 0)
                 return r;
-        return bind_host_instead(rootfd, source, m, target, err);
+        return bind_host_instead(rootfd, source, m, fd, err);
 }
 
 static int do_mount(const struct rootfs_context *ctx, int rootfd, const struct oci_mount *m,
@@ -574,12 +677,8 @@ static int do_mount(const struct rootfs_context *ctx, int rootfd, const struct o
         /* The config parser let idmapped entries through as binds only. */
         if (mount_is_idmapped(m) && !mount_is_bind(m))
                 return berth_error_new(err, EINVAL, "an idmapped mount must be a bind mount");
-        if (mount_is_bind(m)) {
-                int r = do_bind_mount(ctx, rootfd, m, err);
-                if (r < 0 || !binds_host_sysfs(ctx, m))
-                        return r;
-                return host_view_readonly(rootfd, m, err);
-        }
+        if (mount_is_bind(m))
+                return do_bind_mount(ctx, rootfd, m, err);
         if (!m->type)
                 return berth_error_new(err, EINVAL, "a mount without \"bind\" or \"rbind\" needs a type");
         if (mount_is_cgroup(m))
@@ -803,11 +902,12 @@ static int mask_path(int rootfd, const char *path, int *null_fd, struct berth_er
         return procfs_bind_fd(what, *null_fd, target, 0, err);
 }
 
-/* The mount on top of `fd` read-only, its other flags kept: mount_setattr,
- * or before Linux 5.12 a remount that restates them. */
-static int make_mount_readonly(int fd, const char *path, struct berth_error *err)
+/* The mount `fd` holds read-only, its other flags kept, and with
+ * `recursive` every mount below it: mount_setattr, or before Linux 5.12 a
+ * remount of the top mount that restates them. */
+static int make_mount_readonly(int fd, const char *path, bool recursive, struct berth_error *err)
 {
-        int r = sys_mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, MOUNT_ATTR_RDONLY, 0);
+        int r = mount_setattr_fd(fd, recursive, MOUNT_ATTR_RDONLY, 0, 0);
         if (r == 0)
                 return 0;
         if (r != -ENOSYS)
@@ -844,15 +944,20 @@ static int readonly_path(int rootfd, const char *path, struct berth_error *err)
                 return bound;
         if (!same_file(fd, bound))
                 return berth_error_new(err, EBUSY, "%s changed while being made read-only", path);
-        return make_mount_readonly(bound, path, err);
+        return make_mount_readonly(bound, path, true, err);
 }
 
-static int remount_readonly(const char *path, struct berth_error *err)
+/* A /dev mounted read-only (is_readonly_dev_mount) becomes so now, its
+ * submounts (pts, shm, mqueue) left as they are.  /dev is reached from the
+ * root with no symlink followed, as open_dev_null does, and the mount it
+ * holds is changed by fd: a symlink or another mount put at /dev after the
+ * lookup cannot take the change elsewhere. */
+static int make_dev_readonly(int rootfd, struct berth_error *err)
 {
-        int r = change_mount_flags(AT_FDCWD, path, false, MS_RDONLY, 0);
-        if (r < 0)
-                return berth_error_errno(err, -r, "make %s read-only", path);
-        return 0;
+        _cleanup_close_ int dev = openat(rootfd, "dev", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dev < 0)
+                return berth_error_errno(err, errno, "open /dev to make it read-only");
+        return make_mount_readonly(dev, "/dev", false, err);
 }
 
 static bool dev_needs_readonly(const struct oci_config *cfg)
@@ -878,9 +983,10 @@ int rootfs_finalize(const struct rootfs_context *ctx, struct berth_error *err)
         for (size_t i = 0; l->masked_paths && l->masked_paths[i]; i++)
                 if ((r = mask_path(rootfd, l->masked_paths[i], &null_fd, err)) < 0)
                         return berth_error_prefix(err, "config.json: /linux/maskedPaths/%zu", i);
-        if (dev_needs_readonly(cfg) && (r = remount_readonly("/dev", err)) < 0)
+        if (dev_needs_readonly(cfg) && (r = make_dev_readonly(rootfd, err)) < 0)
                 return r;
-        if (cfg->root.readonly && (r = remount_readonly("/", err)) < 0)
+        /* rootfd is the root mount itself: nothing can be swapped in for it. */
+        if (cfg->root.readonly && (r = make_mount_readonly(rootfd, "/", false, err)) < 0)
                 return berth_error_prefix(err, "config.json: /root/readonly");
         /* The whole tree got rootfsPropagation before the mounts (see
          * rootfs_prepare); here only the new root mount itself takes it, so

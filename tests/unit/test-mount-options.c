@@ -166,6 +166,52 @@ static void no_options_parse_to_nothing(void)
         mount_options_release(&o);
 }
 
+/* A new filesystem mount through fsconfig and fsmount takes the flags as
+ * mount(2) would set them on a new mount. */
+static void new_mount_flags_become_superblock_names_and_attributes(void)
+{
+        const char *sb[MOUNT_SB_FLAGS_MAX + 1];
+        uint64_t attr = 0;
+        CHECK_INT_EQ(mount_flags_for_fsmount(MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_SYNCHRONOUS
+                                             | MS_DIRSYNC | MS_LAZYTIME | MS_NODIRATIME | MS_NOSYMFOLLOW,
+                                             sb, &attr), 0);
+        CHECK_STR_EQ(sb[0], "ro");
+        CHECK_STR_EQ(sb[1], "sync");
+        CHECK_STR_EQ(sb[2], "dirsync");
+        CHECK_STR_EQ(sb[3], "lazytime");
+        CHECK(sb[4] == NULL);
+        CHECK_UINT_EQ(attr, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC
+                            | MOUNT_ATTR_NODIRATIME | MOUNT_ATTR_NOSYMFOLLOW | MOUNT_ATTR_RELATIME);
+
+        CHECK_INT_EQ(mount_flags_for_fsmount(0, sb, &attr), 0);
+        CHECK(sb[0] == NULL);
+        CHECK_UINT_EQ(attr, MOUNT_ATTR_RELATIME);
+}
+
+/* relatime unless noatime or strictatime; strictatime wins, as in mount(2). */
+static void new_mount_atime_is_one_mode(void)
+{
+        const char *sb[MOUNT_SB_FLAGS_MAX + 1];
+        uint64_t attr = 0;
+        CHECK_INT_EQ(mount_flags_for_fsmount(MS_NOATIME, sb, &attr), 0);
+        CHECK_UINT_EQ(attr, MOUNT_ATTR_NOATIME);
+        CHECK_INT_EQ(mount_flags_for_fsmount(MS_NOATIME | MS_STRICTATIME, sb, &attr), 0);
+        CHECK_UINT_EQ(attr, MOUNT_ATTR_STRICTATIME);
+        CHECK_INT_EQ(mount_flags_for_fsmount(MS_RELATIME, sb, &attr), 0);
+        CHECK_UINT_EQ(attr, MOUNT_ATTR_RELATIME);
+}
+
+/* Left to mount(2): fsconfig has no name for these. */
+static void flags_only_mount_takes_are_refused_for_fsmount(void)
+{
+        const unsigned long flags[] = { MS_REMOUNT, MS_MANDLOCK, MS_SILENT, MS_I_VERSION, MS_BIND };
+        for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+                const char *sb[MOUNT_SB_FLAGS_MAX + 1];
+                uint64_t attr = 0;
+                CHECK_INT_EQ(mount_flags_for_fsmount(flags[i] | MS_NOSUID, sb, &attr), -EOPNOTSUPP);
+        }
+}
+
 int main(void)
 {
         UNIT_RUN(plain_options_set_ms_flags);
@@ -181,5 +227,8 @@ int main(void)
         UNIT_RUN(tmpcopyup_defaults_and_empty_options_are_ignored);
         UNIT_RUN(idmap_and_copy_symlink_are_recognised);
         UNIT_RUN(no_options_parse_to_nothing);
+        UNIT_RUN(new_mount_flags_become_superblock_names_and_attributes);
+        UNIT_RUN(new_mount_atime_is_one_mode);
+        UNIT_RUN(flags_only_mount_takes_are_refused_for_fsmount);
         return unit_done();
 }
