@@ -269,6 +269,11 @@ static int exec_start(const struct exec_options *o, const sigset_t *original_mas
                 return r;
         if (o->console_socket && (r = console_socket_connect(o->console_socket, &x->console_fd, err)) < 0)
                 return r;
+        /* Unlocked from here: with --ignore-paused the helper is born
+         * frozen and waits for `berth resume`, which takes the lock.  The
+         * pidfd and the cgroup's fd hold the container; a delete racing
+         * the exec makes the helper's setns or clone fail. */
+        state_dir_release(&x->sd);
         if ((r = start_helper(o, original_mask, x, err)) < 0 || (r = follow_process(x, err)) < 0)
                 return r;
         x->running = true;
@@ -290,7 +295,6 @@ int container_exec(const struct exec_options *o, int *exit_code, struct berth_er
         int r = exec_start(o, &original, &x, err);
         pid_t pid = x.pid;
         int master = r == 0 ? steal_fd(&x.terminal_master) : -1;
-        /* Unlocked: delete, kill and state must work while it runs. */
         exec_run_release(&x);
         *exit_code = 0;
         /* foreground_wait closes the master when done with it. */

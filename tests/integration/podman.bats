@@ -283,3 +283,59 @@ runtime_state_field() { # runtime_state_field ID FIELD
     run pm wait killed
     assert_output 137
 }
+
+@test "podman exec runs a command in the running container: its namespaces, cgroup, env, user and exit code" {
+    run_detached pm run -d --cgroup-parent "$CG_PARENT" --name target --hostname exec-target "$IMAGE" \
+        sh -c 'echo from-init >/tmp/marker; exec sleep 1000'
+    assert_success
+    id=${lines[-1]}
+    pid=$(pm inspect --format '{{.State.Pid}}' target)
+    wait_for test -e "/proc/$pid/root/tmp/marker" || fail "the container did not start"
+
+    # Podman hands the runtime the whole process (exec --process FILE).
+    run pm exec --env GREETING=hi --workdir /tmp --user 1000:1000 target sh -c '
+        hostname; cat marker; echo "pid $$"; echo "$GREETING"; pwd; id -u
+        grep "^Seccomp:" /proc/self/status
+        for t in pid mnt net ipc uts; do echo "$t $(readlink /proc/self/ns/$t)"; done
+        if [ "$(cat /proc/self/cgroup)" = "$(cat /proc/1/cgroup)" ]; then echo same-cgroup; fi
+        exit 5'
+    assert_equal "$status" 5
+    assert_line --index 0 exec-target
+    assert_line --index 1 from-init
+    [[ ${lines[2]} =~ ^pid\ [0-9]+$ ]] && [ "${lines[2]#pid }" -gt 1 ] || fail "exec'd pid: ${lines[2]}"
+    assert_line --index 3 hi
+    assert_line --index 4 /tmp
+    assert_line --index 5 1000
+    # The container's seccomp profile holds for the exec'd process too.
+    if [ "$SECCOMP" = true ]; then
+        assert_line --index 6 --regexp '^Seccomp:[[:space:]]+2$'
+    fi
+    for t in pid mnt net ipc uts; do
+        assert_line "$t $(readlink "/proc/$pid/ns/$t")"
+    done
+    assert_line same-cgroup
+    # The exec'd process is gone; the container runs on with its one process.
+    wait_for eval '[ "$(in_ns "$RUNTIME" ps --format json "$id" | jq length)" = 1 ]' ||
+        fail "processes after the exec: $(in_ns "$RUNTIME" ps --format json "$id")"
+    assert_equal "$(runtime_state_field "$id" status)" running
+
+    # A missing executable: Podman's 127, naming it.
+    run -127 pm exec target /no/such/program
+    assert_output --partial /no/such/program
+}
+
+@test "podman exec -t gives the exec'd process the pty from --console-socket" {
+    run_detached pm run -d --cgroup-parent "$CG_PARENT" --name target "$IMAGE" sleep 1000
+    assert_success
+    podman_command
+    local cmd
+    cmd=$(printf '%q ' "${PODMAN[@]}" exec -t target \
+        sh -c 'tty; test -t 0 && test -t 1 && echo stdio-is-a-tty; exit 3')
+    # As in the podman run -t test: bash for printf %q, exec to make
+    # timeout the pty's session leader.
+    run env SHELL=/bin/bash script -qec "exec $cmd" /dev/null
+    [ "$status" -eq 3 ] || fail "podman exec -t exited $status (137: killed by the 60 s timeout); output: $output"
+    read_output <(tr -d '\r' <<<"$output")
+    assert_line --index 0 --regexp '^/dev/pts/[0-9]+$'
+    assert_line --index 1 stdio-is-a-tty
+}

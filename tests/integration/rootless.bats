@@ -420,3 +420,32 @@ host_ids() { # host_ids PID Uid|Gid
     assert_success
     assert_clean
 }
+
+@test "an unprivileged user can exec into its own rootless container, as root of its user namespace, in all its namespaces" {
+    make_rootless_bundle "$INIT" pause
+    cfg '.root.readonly = false'
+    run_detached urt run --detach --bundle "$BUNDLE" "$ID"
+    assert_success
+    pid=$(container_pid "$ID")
+    run urt exec "$ID" /bin/sh -c "$INIT ids; $INIT write /tmp/from-exec yes; $INIT ns"
+    assert_success
+    assert_line --index 0 "uid=0 euid=0 gid=0 egid=0 groups="
+    assert_line --index 1 ok
+    assert_equal "$(cat "/proc/$pid/root/tmp/from-exec")" yes
+    [ "${#lines[@]}" -gt 6 ] || fail "no namespaces listed: $output"
+    for line in "${lines[@]:2}"; do
+        type=${line%% *}
+        assert_equal "$line" "$type $(readlink "/proc/$pid/ns/$type")"
+    done
+    run urt exec "$ID" "$INIT" exit 5
+    assert_equal "$status" 5
+    # On the host the exec'd process is the user's.
+    run_detached urt exec --detach --pid-file "$RL_HOME/exec.pid" "$ID" "$INIT" pause
+    assert_success
+    exec_pid=$(cat "$RL_HOME/exec.pid")
+    assert_equal "$(host_ids "$exec_pid" Uid)" "$RL_UID $RL_UID $RL_UID $RL_UID"
+    run urt delete --force "$ID"
+    assert_success
+    wait_for pid_gone "$exec_pid" || fail "the exec'd process $exec_pid outlived its container"
+    assert_clean
+}
