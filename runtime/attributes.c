@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/ioprio.h>
 #include <linux/magic.h>
@@ -529,6 +530,63 @@ static int write_label_attr(struct label_attr *a, const char *value, struct bert
         return 0;
 }
 
+/* Whether the kernel takes `profile` as an exec label, asked by a child
+ * that writes it to its own exec attr and exits: the label is set on the
+ * task that writes it, so berth's own is untouched, and the init (a clone
+ * of berth, with its AppArmor label) will get the same answer.  Returns 0
+ * or the errno of the write; 0 too when the child cannot open the file,
+ * which the init's own open then reports (check_label_files).  The answer
+ * comes through a pipe: with SIGCHLD ignored (inherited from whoever ran
+ * berth) the child's exit status would be gone. */
+static int apparmor_probe_exec_label(const char *profile)
+{
+        int answer[2];
+        if (pipe2(answer, O_CLOEXEC) < 0)
+                return errno;
+        _cleanup_close_ int reply = answer[0];
+        _cleanup_close_ int child_end = answer[1];
+        pid_t pid = fork();
+        if (pid < 0)
+                return errno;
+        if (pid == 0) {
+                struct berth_error ignored;
+                int e = 0;
+                int fd = procfs_open(apparmor_exec_attr(), O_WRONLY, &ignored);
+                if (fd >= 0) {
+                        _cleanup_free_ char *value = xasprintf("exec %s", profile);
+                        if (write(fd, value, strlen(value)) < 0)
+                                e = errno;
+                }
+                _exit(write(child_end, &e, sizeof(e)) == sizeof(e) ? 0 : 1);
+        }
+        close(steal_fd(&child_end));
+        int e = 0;
+        ssize_t n;
+        while ((n = read(reply, &e, sizeof(e))) < 0 && errno == EINTR)
+                ;
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                ;
+        return n == sizeof(e) ? e : EIO;
+}
+
+/* The profile must be loaded.  runc and crun write the exec label before
+ * the init reports ready, so a profile that is not loaded fails create;
+ * berth writes it only as the init's last step before execve, after
+ * start, so it asks the kernel up front instead of failing a container
+ * that was already started. */
+static int check_apparmor_profile(const char *profile, struct berth_error *err)
+{
+        int e = apparmor_probe_exec_label(profile);
+        if (e == ENOENT)
+                return berth_error_new(err, ENOENT, "config.json: /process/apparmorProfile: "
+                                       "AppArmor has no profile \"%s\" loaded (apparmor_parser -r "
+                                       "loads one)", profile);
+        if (e != 0)
+                return berth_error_errno(err, e, "config.json: /process/apparmorProfile: AppArmor "
+                                         "refuses \"%s\" as the exec profile", profile);
+        return 0;
+}
+
 /* runc fails a container whose apparmorProfile cannot be applied (its
  * write to /proc/self/attr/exec fails on a host without AppArmor), and
  * refuses a selinuxLabel on a host without SELinux: berth refuses both up
@@ -536,9 +594,14 @@ static int write_label_attr(struct label_attr *a, const char *value, struct bert
  * layers (Podman, containerd) only write labels when the host has SELinux. */
 static int validate_labels(const struct oci_config *cfg, struct berth_error *err)
 {
-        if (label_set(cfg->process.apparmor_profile) && !apparmor_enabled())
-                return berth_error_new(err, ENOTSUP, "config.json: /process/apparmorProfile: "
-                                       "AppArmor is not enabled on this host");
+        if (label_set(cfg->process.apparmor_profile)) {
+                if (!apparmor_enabled())
+                        return berth_error_new(err, ENOTSUP, "config.json: /process/apparmorProfile: "
+                                               "AppArmor is not enabled on this host");
+                int r = check_apparmor_profile(cfg->process.apparmor_profile, err);
+                if (r < 0)
+                        return r;
+        }
         bool selinux = selinux_enabled();
         if (label_set(cfg->process.selinux_label) && !selinux)
                 return berth_error_new(err, ENOTSUP, "config.json: /process/selinuxLabel: "

@@ -106,15 +106,37 @@ static int validate_terminal(const struct exec_options *o, const struct oci_proc
         return 0;
 }
 
+/* A label given with --apparmor or --process-label is the option's, not
+ * config.json's: the validation's message says so. */
+static int name_label_option(const struct exec_options *o, struct berth_error *err)
+{
+        static const char *const places[][2] = {
+                { "config.json: /process/apparmorProfile", "--apparmor" },
+                { "config.json: /process/selinuxLabel", "--process-label" },
+        };
+        const char *given[] = { o->apparmor, o->process_label };
+        for (size_t i = 0; i < 2; i++) {
+                size_t n = strlen(places[i][0]);
+                if (!given[i] || strncmp(err->msg, places[i][0], n) != 0)
+                        continue;
+                /* The option's name is the shorter: it fits in place. */
+                size_t m = strlen(places[i][1]);
+                memmove(err->msg + m, err->msg + n, strlen(err->msg + n) + 1);
+                memcpy(err->msg, places[i][1], m);
+        }
+        return berth_error_ret(err);
+}
+
 static int prepare_process(const struct exec_options *o, struct exec_run *x, struct berth_error *err)
 {
         int r = exec_process_apply(o, &x->cfg->process, err);
         if (r < 0)
                 return r;
         x->cfg->has_process = true;
-        if ((r = validate_terminal(o, &x->cfg->process, err)) < 0 ||
-            (r = attributes_validate(x->cfg, err)) < 0)
+        if ((r = validate_terminal(o, &x->cfg->process, err)) < 0)
                 return r;
+        if (attributes_validate(x->cfg, err) < 0)
+                return name_label_option(o, err);
         return seccomp_program_build(x->cfg, &x->seccomp, err);
 }
 

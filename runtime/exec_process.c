@@ -175,6 +175,15 @@ static int check_no_process_flags(const struct exec_options *o, struct berth_err
         return 0;
 }
 
+/* An absent or empty label is none, as runc reads it. */
+static void inherit_label(char **label, char **container_label)
+{
+        if (*label && **label)
+                return;
+        free(*label);
+        *label = steal_pointer(container_label);
+}
+
 int exec_process_apply(const struct exec_options *o, struct oci_process *p, struct berth_error *err)
 {
         if (!o->process_path)
@@ -182,8 +191,17 @@ int exec_process_apply(const struct exec_options *o, struct oci_process *p, stru
         int r = check_no_process_flags(o, err);
         if (r < 0)
                 return r;
+        /* As crun (and runc's libcontainer) do: a document that names no
+         * LSM label gets the container's, so --process is no way out of
+         * the container's confinement. */
+        _cleanup_free_ char *apparmor = steal_pointer(&p->apparmor_profile);
+        _cleanup_free_ char *selinux = steal_pointer(&p->selinux_label);
         r = process_from_file(o->process_path, p, err);
-        if (r == 0 && o->tty)
+        if (r < 0)
+                return r;
+        inherit_label(&p->apparmor_profile, &apparmor);
+        inherit_label(&p->selinux_label, &selinux);
+        if (o->tty)
                 p->terminal = true;
-        return r;
+        return 0;
 }

@@ -151,7 +151,9 @@ run_weakened() {
 # tests/vm/*.bats measure resource limits, which need every controller on
 # cgroup v2: natively when this host's hierarchy (as the private namespace
 # sees it) offers them all, else inside the VM.  Their TAP lines come back
-# through the VM's console.
+# through the VM's console.  apparmor.bats, which needs a kernel enforcing
+# AppArmor (the VM's has it on), shares that boot; natively it skips on a
+# host with AppArmor off.
 vm_controllers=(cpu cpuset memory pids io)
 host_has_all_controllers() {
     unshare --mount --propagation private -- bash -c '
