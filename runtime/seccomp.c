@@ -21,8 +21,6 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "oci/json_util.h"
-#include "oci/state.h"
-#include "runtime/sync.h"
 
 #ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
 #define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
@@ -489,20 +487,4 @@ int seccomp_notify_listener(const struct oci_config *cfg, const char *state_json
                                          sc->listener_path);
         log_debug("seccomp: notify fd sent to %s", sc->listener_path);
         return 0;
-}
-
-int seccomp_pass_listener(const struct oci_config *cfg, const struct seccomp_program *prog, int sync_fd,
-                          const struct oci_state *st, struct berth_error *err)
-{
-        if (!prog || !seccomp_program_notifies(prog))
-                return 0;
-        _cleanup_close_ int notify_fd = -1;
-        int r = sync_expect_fd(sync_fd, SYNC_SECCOMP, &notify_fd, err);
-        if (r < 0)
-                return r;
-        _cleanup_free_ char *state = NULL;
-        r = oci_state_emit(st, &state, err);
-        if (r < 0)
-                return r;
-        return seccomp_notify_listener(cfg, state, notify_fd, err);
 }
