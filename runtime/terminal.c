@@ -21,6 +21,7 @@
 
 _Static_assert(sizeof(struct termios) <= sizeof(((struct terminal_proxy *) 0)->saved_termios),
                "saved_termios too small");
+_Static_assert(_Alignof(struct termios) <= 8, "saved_termios not aligned for struct termios");
 
 static const char *console_kind(mode_t mode)
 {

@@ -36,7 +36,7 @@ struct terminal_proxy {
         bool stdin_is_tty;
         bool stdin_open;
         bool raw;
-        char saved_termios[64];   /* struct termios, kept opaque here */
+        _Alignas(8) char saved_termios[64];   /* struct termios, kept opaque here (aligned for it) */
 };
 
 void terminal_proxy_init(struct terminal_proxy *tp, int master);
