@@ -36,17 +36,8 @@ struct open_how {
 #include "common/util.h"
 #include "namespaces/mount_attr.h"
 
-/* The new mount API (Linux 5.2) and openat2 (5.6), for C libraries that
- * predate them; the numbers are the same on every architecture. */
-#ifndef SYS_fsopen
-#define SYS_fsopen 430
-#endif
-#ifndef SYS_fsconfig
-#define SYS_fsconfig 431
-#endif
-#ifndef SYS_fsmount
-#define SYS_fsmount 432
-#endif
+/* openat2 (Linux 5.6) for C libraries that predate it (the new mount
+ * API's numbers are in mount_attr.h); the same on every architecture. */
 #if !HAVE_DECL_SYS_OPENAT2
 #define SYS_openat2 437
 #endif
